@@ -1,0 +1,1 @@
+"""The Kubernetes Learning Kit's helper library."""

@@ -1,0 +1,110 @@
+"""Reading request bodies: parsing, strict field validation, and the query's write options.
+
+``fieldValidation`` decides what happens to unknown or duplicate fields: ``Strict`` (what
+kubectl sends) refuses the request with 400, ``Warn`` (the server's default) accepts it and
+returns a Warning header per problem, ``Ignore`` accepts it silently.  Unknown fields are
+dropped from what is stored in every case, as decoding into Go structs drops them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from kitlib.sim.apiserver.context import ApiContext
+from kitlib.sim.machinery import errors
+from kitlib.sim.registry.base import ResourceType
+from kitlib.sim.registry.options import WriteOptions
+from kitlib.sim.schema import decode
+
+JSON = dict[str, Any]
+VALIDATION_MODES = ("Ignore", "Warn", "Strict")
+MAX_MANAGER_LENGTH = 128
+
+
+def field_validation(request: web.Request) -> str:
+    mode = request.query.get("fieldValidation", "Warn") or "Warn"
+    if mode not in VALIDATION_MODES:
+        raise errors.BadRequest(f"fieldValidation parameter unsupported: {mode}. Must be one "
+                                f"of: {', '.join(VALIDATION_MODES)}")
+    return mode
+
+
+def write_options(request: web.Request, *, subresource: str = "") -> WriteOptions:
+    dry_run = request.query.getall("dryRun", [])
+    for value in dry_run:
+        if value != "All":
+            raise errors.BadRequest(f'Invalid dry run value "{value}". Valid values: "All"')
+    manager = request.query.get("fieldManager", "")
+    if len(manager) > MAX_MANAGER_LENGTH:
+        raise errors.Invalid(kind="", name="", errors=[errors.too_long("fieldManager",
+                                                                       MAX_MANAGER_LENGTH)])
+    if not manager:
+        manager = decode_default_manager(request.headers.get("User-Agent", ""))
+    return WriteOptions(dry_run=bool(dry_run), field_manager=manager, subresource=subresource)
+
+
+def decode_default_manager(user_agent: str) -> str:
+    from kitlib.sim.machinery.patch.managedfields import default_manager
+    return default_manager(user_agent)
+
+
+def content_type(request: web.Request) -> str:
+    return (request.headers.get("Content-Type") or "application/json").split(";")[0].strip().lower()
+
+
+def parse(body: bytes, *, media: str, res: ResourceType) -> tuple[Any, list[str]]:
+    if media in ("application/vnd.kubernetes.protobuf",):
+        raise errors.UnsupportedMediaType("application/json, application/yaml")
+    try:
+        return decode.parse_body(body, content_type=media)
+    except errors.StatusError as err:
+        if err.code == 400:
+            raise errors.not_handled(kind=res.kind, version=res.version,
+                                     problem=err.message) from None
+        raise
+
+
+def check_fields(obj: JSON, *, api: ApiContext, res: ResourceType, mode: str,
+                 problems: list[str], warnings: list[str], type_name: str | None = None) -> None:
+    """Apply the fieldValidation ``mode`` to ``problems`` plus the object's unknown fields."""
+    schema = api.schema
+    name = type_name or schema.kinds[(res.group, res.version, res.kind)]
+    kind_errors = decode.type_errors(obj, schema=schema, type_name=name)
+    if kind_errors:
+        raise errors.not_handled(kind=res.kind, version=res.version, problem=kind_errors[0])
+    # Unknown fields are looked for whatever the mode: they are dropped in every case.
+    found = list(problems) + decode.unknown_fields(obj, schema=schema, type_name=name)
+    if found and mode == "Strict":
+        raise errors.not_handled(kind=res.kind, version=res.version,
+                                 problem="strict decoding error: " + ", ".join(found))
+    if found and mode == "Warn":
+        warnings.extend(found)
+    if found:
+        decode.prune_unknown_fields(obj, schema=schema, type_name=name)
+
+
+async def read_object(request: web.Request, *, api: ApiContext, res: ResourceType,
+                      options: WriteOptions) -> JSON:
+    """The body of a create or update, decoded and checked."""
+    body = await request.read()
+    data, problems = parse(body, media=content_type(request), res=res)
+    if not isinstance(data, dict):
+        raise errors.not_handled(kind=res.kind, version=res.version,
+                                 problem="json: cannot unmarshal into Go value of type "
+                                         f"struct {{ {res.kind} }}")
+    _check_kind(data, res)
+    check_fields(data, api=api, res=res, mode=field_validation(request), problems=problems,
+                 warnings=options.warnings)
+    return data
+
+
+def _check_kind(data: JSON, res: ResourceType) -> None:
+    api_version, kind = data.get("apiVersion"), data.get("kind")
+    if api_version not in (None, "", res.api_version):
+        raise errors.BadRequest(f"the API version in the data ({api_version}) does not match "
+                                f"the expected API version ({res.api_version})")
+    if kind not in (None, "", res.kind):
+        raise errors.BadRequest(f"the kind in the data ({kind}) does not match the expected "
+                                f"kind ({res.kind})")

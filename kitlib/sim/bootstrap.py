@@ -1,0 +1,35 @@
+"""What a new cluster holds before anyone touches it, as kubeadm (and kind) leave it.
+
+The four system namespaces, and the ``kubernetes`` Service in ``default`` that pods use to
+reach the API server (its ClusterIP is always the first address of the service range).
+"""
+
+from __future__ import annotations
+
+from kitlib.sim.registry.generic import Registry
+
+NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+#: Where the control-plane node's API server listens inside the simulated network.
+API_ENDPOINT = {"ip": "172.18.0.2", "port": 6443}
+
+
+async def seed(registry: Registry) -> None:
+    for name in NAMESPACES:
+        await registry["namespaces"].create({"apiVersion": "v1", "kind": "Namespace",
+                                             "metadata": {"name": name}})
+    await registry["services"].create({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "kubernetes", "namespace": "default",
+                     "labels": {"component": "apiserver", "provider": "kubernetes"}},
+        "spec": {"clusterIP": "10.96.0.1", "type": "ClusterIP", "sessionAffinity": "None",
+                 "ports": [{"name": "https", "port": 443, "protocol": "TCP",
+                            "targetPort": API_ENDPOINT["port"]}]},
+    }, namespace="default")
+    await registry["endpoints"].create({
+        "apiVersion": "v1", "kind": "Endpoints",
+        "metadata": {"name": "kubernetes", "namespace": "default",
+                     "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+        "subsets": [{"addresses": [{"ip": API_ENDPOINT["ip"]}],
+                     "ports": [{"name": "https", "port": API_ENDPOINT["port"],
+                                "protocol": "TCP"}]}],
+    }, namespace="default")

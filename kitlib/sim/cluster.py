@@ -1,0 +1,201 @@
+"""Assembly: one simulated cluster, built from its parts, started and stopped as a whole.
+
+This is the only module that knows every part: the store (and its SQLite file), the clock,
+the registry, the API server, and the components that run beside it as its clients.
+Nothing else wires them together, so each part can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from kitlib.sim import bootstrap
+from kitlib.sim.apiserver.app import build_app
+from kitlib.sim.apiserver.context import ApiContext
+from kitlib.sim.client import LocalClient
+from kitlib.sim.clock import Clock
+from kitlib.sim.controllers.namespace import NamespaceController
+from kitlib.sim.controllers.serviceaccount import ServiceAccountController
+from kitlib.sim.registry.catalog import RESOURCES
+from kitlib.sim.registry.generic import Registry
+from kitlib.sim.registry.hooks import registry_hooks
+from kitlib.sim.schema.builder import load_schema
+from kitlib.sim.store.persistence import Persistence
+from kitlib.sim.store.store import Store
+
+log = logging.getLogger("kitlib.sim")
+PROFILES = ("fast", "realistic")
+
+
+@dataclass(kw_only=True)
+class SimConfig:
+    host: str = "127.0.0.1"
+    port: int = 0                       # 0: any free port
+    state: Path | None = None           # the SQLite file; None keeps everything in memory
+    nodes: int = 3
+    seed: int | None = None
+    profile: str = "fast"
+    token: str | None = None            # None: the state file's, or a new random one
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}: choose from {', '.join(PROFILES)}")
+        if self.nodes < 1:
+            raise ValueError("a cluster needs at least one node")
+
+
+class SimCluster:
+    """A simulated cluster in the current event loop."""
+
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.config = config or SimConfig()
+        self.clock = Clock(seed=self.config.seed)
+        self.persistence = Persistence(self.config.state) if self.config.state else None
+        self.store = Store(persistence=self.persistence)
+        self.registry = Registry(store=self.store, clock=self.clock, resources=RESOURCES,
+                                 hooks=registry_hooks())
+        self.token = self.config.token or self._stored_token()
+        self.api = ApiContext(registry=self.registry, store=self.store, clock=self.clock,
+                              resources=RESOURCES, schema_loader=load_schema)
+        self.started_at: float | None = None
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def _stored_token(self) -> str:
+        if self.persistence is not None:
+            token = self.persistence.get_meta("token")
+            if token:
+                return token
+        token = secrets.token_urlsafe(32)
+        if self.persistence is not None:
+            self.persistence.set_meta("token", token)
+        return token
+
+    @property
+    def url(self) -> str:
+        host = self.config.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.store.bind(loop)
+        restored = self.store.load(fields_for=self.registry.fields_for)
+        log.info("restored %d objects at resourceVersion %d", restored, self.store.rv)
+        if restored == 0:
+            await bootstrap.seed(self.registry)
+        components = [ServiceAccountController(LocalClient(self.registry,
+                                                           manager="kube-controller-manager")),
+                      NamespaceController(LocalClient(self.registry,
+                                                      manager="kube-controller-manager"))]
+        self._tasks = [loop.create_task(c.run()) for c in components]
+        app = build_app(api=self.api, token=self.token)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
+                                     shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.config.host, self.config.port,
+                           reuse_address=True)
+        await site.start()
+        address = self._runner.addresses[0]
+        self.port = address[1]
+        self.started_at = time.monotonic()
+        # Load the API schema in the background: the first write needs it.
+        loop.run_in_executor(None, load_schema)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        self.store.close_watchers()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self.store.flush()
+        if self.persistence is not None:
+            self.persistence.close()
+
+    def kubeconfig(self, *, context: str = "kit") -> dict[str, Any]:
+        """A kubeconfig for this cluster, with the context ``kit``."""
+        return {
+            "apiVersion": "v1", "kind": "Config", "preferences": {},
+            "clusters": [{"name": context, "cluster": {"server": self.url}}],
+            "users": [{"name": context, "user": {"token": self.token}}],
+            "contexts": [{"name": context, "context": {"cluster": context, "user": context,
+                                                      "namespace": "default"}}],
+            "current-context": context,
+        }
+
+    def object_counts(self) -> dict[str, int]:
+        return {key: self.store.count(key) for key in sorted(self.store.resources())
+                if self.store.count(key)}
+
+
+class ThreadedCluster:
+    """A SimCluster running in a thread of its own: for tests, notebooks and benchmarks."""
+
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.cluster: SimCluster | None = None
+        self._config = config or SimConfig()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="kit-sim", daemon=True)
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.cluster = SimCluster(self._config)
+            self.loop.run_until_complete(self.cluster.start())
+        except BaseException as exc:  # report start-up failures to the caller's thread
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self.loop.run_forever()
+
+    def start(self, timeout: float = 30.0) -> ThreadedCluster:
+        self._thread.start()
+        self._ready.wait(timeout)
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def call(self, coro: Any, timeout: float = 30.0) -> Any:
+        """Run a coroutine in the cluster's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        if self.cluster is not None and self.loop.is_running():
+            self.call(self.cluster.stop())
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
+
+    @property
+    def url(self) -> str:
+        assert self.cluster is not None
+        return self.cluster.url
+
+    @property
+    def token(self) -> str:
+        assert self.cluster is not None
+        return self.cluster.token
+
+    def __enter__(self) -> ThreadedCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

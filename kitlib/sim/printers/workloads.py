@@ -1,0 +1,129 @@
+"""``kubectl get deployments | replicasets | replicationcontrollers``.
+
+Deployments show ``READY`` as ``ready/desired`` with UP-TO-DATE and AVAILABLE counts;
+ReplicaSets and ReplicationControllers show DESIRED CURRENT READY.  All three add
+CONTAINERS, IMAGES and SELECTOR in wide output.  The column descriptions come from the
+old ``extensions/v1beta1`` types for Deployments and ReplicaSets, as in the real printers.
+Counts are JSON integers even where the column says ``string`` (as on the wire).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kitlib.sim.printers.humanize import parse_time, since
+from kitlib.sim.printers.selectors import (SelectorError, format_label_selector, format_labels,
+                                           selector_string)
+from kitlib.sim.printers.table import (AGE, CONTAINERS_DOC, IMAGES_DOC, NAME, Column, Printer,
+                                       Row, creation_of, layout_containers, name_of)
+
+JSON = dict[str, Any]
+
+_RC_INFO = ("https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller"
+            "#what-is-a-replicationcontroller")
+_RS_INFO = ("https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/"
+            "#what-is-a-replicationcontroller")
+_SELECTOR_INFO = ("https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/"
+                  "#label-selectors")
+
+DEPLOYMENT_COLUMNS = (
+    NAME,
+    Column("Ready", description="Number of the pod with ready state"),
+    Column("Up-to-date", description="Total number of non-terminated pods targeted by this "
+                                     "deployment that have the desired template spec."),
+    Column("Available", description="Total number of available pods (ready for at least "
+                                    "minReadySeconds) targeted by this deployment."),
+    AGE,
+    Column("Containers", priority=1, description=CONTAINERS_DOC),
+    Column("Images", priority=1, description=IMAGES_DOC),
+    Column("Selector", priority=1, description="Label selector for pods. Existing ReplicaSets "
+                                               "whose pods are selected by this will be the ones "
+                                               "affected by this deployment."),
+)
+
+REPLICA_SET_COLUMNS = (
+    NAME,
+    Column("Desired", type="integer", description=(
+        "Replicas is the number of desired replicas. This is a pointer to distinguish between "
+        "explicit zero and unspecified. Defaults to 1. More info: " + _RS_INFO)),
+    Column("Current", type="integer", description=(
+        "Replicas is the most recently observed number of replicas. More info: " + _RS_INFO)),
+    Column("Ready", type="integer", description=(
+        "readyReplicas is the number of pods targeted by this ReplicaSet with a Ready "
+        "Condition.")),
+    AGE,
+    Column("Containers", priority=1, description=CONTAINERS_DOC),
+    Column("Images", priority=1, description=IMAGES_DOC),
+    Column("Selector", priority=1, description=(
+        "Selector is a label query over pods that should match the replica count. If the "
+        "selector is empty, it is defaulted to the labels present on the pod template. Label "
+        "keys and values that must match in order to be controlled by this replica set. More "
+        "info: " + _SELECTOR_INFO)),
+)
+
+REPLICATION_CONTROLLER_COLUMNS = (
+    NAME,
+    Column("Desired", type="integer", description=(
+        "Replicas is the number of desired replicas. This is a pointer to distinguish between "
+        "explicit zero and unspecified. Defaults to 1. More info: " + _RC_INFO)),
+    Column("Current", type="integer", description=(
+        "Replicas is the most recently observed number of replicas. More info: " + _RC_INFO)),
+    Column("Ready", type="integer", description="The number of ready replicas for this "
+                                                "replication controller."),
+    AGE,
+    Column("Containers", priority=1, description=CONTAINERS_DOC),
+    Column("Images", priority=1, description=IMAGES_DOC),
+    Column("Selector", priority=1, description=(
+        "Selector is a label query over pods that should match the Replicas count. If Selector "
+        "is empty, it is defaulted to the labels present on the Pod template. Label keys and "
+        "values that must match in order to be controlled by this replication controller, if "
+        "empty defaulted to labels on Pod template. More info: " + _SELECTOR_INFO)),
+)
+
+
+def _desired(spec: JSON) -> int:
+    # Defaulting sets spec.replicas to 1; a stored object always has it.
+    replicas = spec.get("replicas")
+    return 1 if replicas is None else int(replicas)
+
+
+def _template_containers(spec: JSON) -> list[JSON]:
+    template = spec.get("template") or {}
+    return (template.get("spec") or {}).get("containers") or []
+
+
+def print_deployment(obj: JSON, now: datetime) -> Row:
+    spec = obj.get("spec") or {}
+    status = obj.get("status") or {}
+    try:
+        selector = selector_string(spec.get("selector"))
+    except SelectorError:
+        selector = "<invalid>"
+    names, images = layout_containers(_template_containers(spec))
+    return Row([name_of(obj), f"{status.get('readyReplicas') or 0}/{_desired(spec)}",
+                int(status.get("updatedReplicas") or 0), int(status.get("availableReplicas") or 0),
+                since(parse_time(creation_of(obj)), now=now), names, images, selector])
+
+
+def _replica_cells(obj: JSON, now: datetime) -> list[Any]:
+    spec = obj.get("spec") or {}
+    status = obj.get("status") or {}
+    return [name_of(obj), _desired(spec), int(status.get("replicas") or 0),
+            int(status.get("readyReplicas") or 0), since(parse_time(creation_of(obj)), now=now),
+            *layout_containers(_template_containers(spec))]
+
+
+def print_replica_set(obj: JSON, now: datetime) -> Row:
+    selector = format_label_selector((obj.get("spec") or {}).get("selector"))
+    return Row([*_replica_cells(obj, now), selector])
+
+
+def print_replication_controller(obj: JSON, now: datetime) -> Row:
+    selector = format_labels((obj.get("spec") or {}).get("selector"))
+    return Row([*_replica_cells(obj, now), selector])
+
+
+DEPLOYMENTS = Printer(DEPLOYMENT_COLUMNS, print_deployment)
+REPLICA_SETS = Printer(REPLICA_SET_COLUMNS, print_replica_set)
+REPLICATION_CONTROLLERS = Printer(REPLICATION_CONTROLLER_COLUMNS, print_replication_controller)

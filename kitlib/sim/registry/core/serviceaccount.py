@@ -1,0 +1,13 @@
+"""ServiceAccounts: the identity a pod's processes run as."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kitlib.sim.registry.base import Strategy
+
+JSON = dict[str, Any]
+
+
+class ServiceAccountStrategy(Strategy):
+    pass

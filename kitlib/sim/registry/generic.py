@@ -1,0 +1,380 @@
+"""The generic registry: create, update, delete for any kind, driven by its strategy.
+
+This is the simulator's counterpart of apiserver/pkg/registry/generic/registry/store.go.
+Both the HTTP handlers and the simulator's own components (scheduler, kubelets,
+controllers) write through it, so every write, whoever makes it, is defaulted, validated,
+versioned and announced to watchers in the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from kitlib.sim.clock import Clock
+from kitlib.sim.machinery import errors
+from kitlib.sim.machinery.errors import FieldError
+from kitlib.sim.registry.base import ResourceType
+from kitlib.sim.registry.options import DeleteOptions, WriteOptions
+from kitlib.sim.store.records import Record, make_record
+from kitlib.sim.store.store import Store
+
+JSON = dict[str, Any]
+Transform = Callable[[JSON | None], JSON]
+
+# The characters of generated name suffixes (k8s.io/apimachinery/pkg/util/rand: no vowels,
+# no ambiguous characters), and their length.
+_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_SUFFIX_LENGTH = 5
+
+# Hooks set by the assembly: managed-fields bookkeeping and metadata validation live in
+# other layers of machinery; the registry only calls them.
+ManagedFieldsHook = Callable[..., None]
+
+
+@dataclass(kw_only=True)
+class Hooks:
+    validate_meta: Callable[..., list[FieldError]]
+    validate_meta_update: Callable[..., list[FieldError]]
+    update_managed_fields: ManagedFieldsHook | None = None
+
+
+class Registry:
+    """One ``ResourceStore`` per resource, sharing the store, the clock and the hooks."""
+
+    def __init__(self, *, store: Store, clock: Clock, resources: tuple[ResourceType, ...],
+                 hooks: Hooks) -> None:
+        self.store = store
+        self.clock = clock
+        self.hooks = hooks
+        self._by_key = {res.key: ResourceStore(self, res) for res in resources}
+
+    def __getitem__(self, key: str) -> ResourceStore:
+        return self._by_key[key]
+
+    def get(self, key: str) -> ResourceStore | None:
+        return self._by_key.get(key)
+
+    def values(self) -> list[ResourceStore]:
+        return list(self._by_key.values())
+
+    def fields_for(self, key: str, obj: JSON) -> dict[str, str]:
+        res = self._by_key.get(key)
+        return res.resource.strategy.field_values(obj) if res else {}
+
+    def namespace_phase(self, name: str) -> str | None:
+        """The phase of a namespace, or None when it does not exist."""
+        record = self.store.get("namespaces", "", name)
+        if record is None:
+            return None
+        return (record.object().get("status") or {}).get("phase", "Active")
+
+
+class ResourceStore:
+    def __init__(self, registry: Registry, resource: ResourceType) -> None:
+        self.registry = registry
+        self.resource = resource
+        self.strategy = resource.strategy
+        self.key = resource.key
+
+    # --- helpers ------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        return self.registry.store
+
+    def not_found(self, name: str) -> errors.NotFound:
+        return errors.NotFound(resource=self.resource.plural, group=self.resource.group,
+                               name=name)
+
+    def invalid(self, name: str, problems: list[FieldError]) -> errors.Invalid:
+        return errors.Invalid(kind=self.resource.kind, group=self.resource.group, name=name,
+                              errors=problems)
+
+    def conflict(self, name: str, detail: str = errors.STALE_OBJECT) -> errors.Conflict:
+        return errors.Conflict(resource=self.resource.plural, group=self.resource.group,
+                               name=name, detail=detail)
+
+    def _ns(self, namespace: str | None) -> str:
+        return namespace or "" if self.resource.namespaced else ""
+
+    def _record(self, obj: JSON, *, rv: int) -> Record:
+        return make_record(obj, rv=rv, fields=self.strategy.field_values(obj))
+
+    # --- reads --------------------------------------------------------------------------
+
+    def get(self, *, namespace: str | None, name: str) -> Record:
+        record = self.store.get(self.key, self._ns(namespace), name)
+        if record is None:
+            raise self.not_found(name)
+        return record
+
+    def find(self, *, namespace: str | None, name: str) -> Record | None:
+        return self.store.get(self.key, self._ns(namespace), name)
+
+    # --- create -------------------------------------------------------------------------
+
+    def _check_namespace(self, namespace: str, name: str) -> None:
+        if not self.resource.namespaced:
+            return
+        phase = self.registry.namespace_phase(namespace)
+        if phase is None:
+            raise errors.NotFound(resource="namespaces", name=namespace)
+        if phase == "Terminating":
+            raise errors.Forbidden(
+                f'{self.resource.plural} "{name}" is forbidden: unable to create new content in '
+                f"namespace {namespace} because it is being terminated",
+                details={"name": name, "kind": self.resource.plural,
+                         "causes": [{"reason": "NamespaceTerminating",
+                                     "message": f"namespace {namespace} is being terminated",
+                                     "field": "metadata.namespace"}]})
+
+    def prepare_create(self, obj: JSON, *, namespace: str | None) -> JSON:
+        """Defaults, system fields and validation of a new object; raises on any problem."""
+        res = self.resource
+        meta = obj.setdefault("metadata", {})
+        if not isinstance(meta, dict):
+            raise errors.BadRequest("metadata must be an object")
+        obj["apiVersion"] = res.api_version
+        obj["kind"] = res.kind
+        if res.namespaced:
+            body_ns = meta.get("namespace")
+            if body_ns and namespace and body_ns != namespace:
+                raise errors.BadRequest("the namespace of the provided object does not match "
+                                        "the namespace sent on the request")
+            meta["namespace"] = namespace or body_ns or "default"
+        else:
+            meta.pop("namespace", None)
+        if meta.get("resourceVersion"):
+            raise errors.BadRequest("resourceVersion can not be set for Create requests")
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = self._generate_name(meta["generateName"], meta.get("namespace", ""))
+        self.strategy.default(obj)
+        self.strategy.prepare_for_create(obj)
+        meta["uid"] = self.registry.clock.uid()
+        meta["creationTimestamp"] = self.registry.clock.timestamp()
+        for system in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
+            meta.pop(system, None)
+        if self.strategy.has_generation:
+            meta["generation"] = 1
+        else:
+            meta.pop("generation", None)
+        problems = self.registry.hooks.validate_meta(meta, namespaced=res.namespaced)
+        problems += self.strategy.validate(obj)
+        if problems:
+            raise self.invalid(meta.get("name", ""), problems)
+        return obj
+
+    def _generate_name(self, prefix: str, namespace: str) -> str:
+        rand = self.registry.clock.random
+        base = prefix[:63 - _SUFFIX_LENGTH] if len(prefix) > 63 - _SUFFIX_LENGTH else prefix
+        for _ in range(10):
+            name = base + "".join(rand.choice(_SUFFIX_ALPHABET) for _ in range(_SUFFIX_LENGTH))
+            if self.store.get(self.key, namespace, name) is None:
+                return name
+        return name
+
+    async def create(self, obj: JSON, *, namespace: str | None = None,
+                     options: WriteOptions | None = None) -> Record:
+        options = options or WriteOptions()
+        obj = self.prepare_create(obj, namespace=namespace)
+        meta = obj["metadata"]
+        name, ns = meta["name"], self._ns(meta.get("namespace"))
+        self._check_namespace(ns, name)
+        if self.store.get(self.key, ns, name) is not None:
+            raise errors.AlreadyExists(resource=self.resource.plural, group=self.resource.group,
+                                       name=name)
+        self._track_fields(None, obj, options, operation="Update")
+        if options.dry_run:
+            return make_record(obj, rv=0, fields=self.strategy.field_values(obj))
+        record = self.store.create(self.key, obj, fields=self.strategy.field_values(obj))
+        await self.store.settled(record.rv)
+        return record
+
+    # --- update -------------------------------------------------------------------------
+
+    async def update(self, *, namespace: str | None, name: str, transform: Transform,
+                     options: WriteOptions | None = None, create_missing: bool | None = None,
+                     operation: str = "Update") -> tuple[Record, bool]:
+        """Read, transform, check and write one object; returns (record, created).
+
+        ``transform`` gets a copy of the current object (None if it does not exist) and
+        returns the object to write: the body of a PUT, or the current object patched.
+        """
+        options = options or WriteOptions()
+        ns = self._ns(namespace)
+        current = self.store.get(self.key, ns, name)
+        if current is None:
+            allowed = self.strategy.allow_create_on_update if create_missing is None \
+                else create_missing
+            if not allowed or options.subresource:
+                raise self.not_found(name)
+            obj = transform(None)
+            self._check_url_identity(obj, namespace=ns, name=name)
+            obj.setdefault("metadata", {}).pop("resourceVersion", None)
+            return await self.create(obj, namespace=ns, options=options), True
+        old = current.object()
+        new = transform(current.object())
+        self._check_url_identity(new, namespace=ns, name=name)
+        new = self.prepare_update(new, old, subresource=options.subresource)
+        self._track_fields(old, new, options, operation=operation)
+        if _same(new, old):
+            return current, False
+        meta = new["metadata"]
+        if meta.get("deletionTimestamp") and not meta.get("finalizers") \
+                and not self.strategy.deletion_pending(new):
+            # The last finalizer is gone: the deletion it held back completes now.
+            if options.dry_run:
+                return current, False
+            return self.store.delete(self.key, current), False
+        if options.dry_run:
+            return self._record(new, rv=current.rv), False
+        record = self.store.update(self.key, new, prev=current,
+                                   fields=self.strategy.field_values(new))
+        await self.store.settled(record.rv)
+        return record, False
+
+    def _check_url_identity(self, obj: JSON, *, namespace: str, name: str) -> None:
+        meta = obj.setdefault("metadata", {})
+        body_name = meta.get("name")
+        if body_name and body_name != name:
+            raise errors.BadRequest(f"the name of the object ({body_name}) does not match the "
+                                    f"name on the URL ({name})")
+        meta["name"] = name
+        if self.resource.namespaced:
+            body_ns = meta.get("namespace")
+            if body_ns and body_ns != namespace:
+                raise errors.BadRequest("the namespace of the provided object does not match "
+                                        "the namespace sent on the request")
+            meta["namespace"] = namespace
+
+    def prepare_update(self, new: JSON, old: JSON, *, subresource: str = "") -> JSON:
+        """Checks and system fields of an update (rest.BeforeUpdate)."""
+        res, meta, old_meta = self.resource, new["metadata"], old["metadata"]
+        new["apiVersion"] = res.api_version
+        new["kind"] = res.kind
+        rv = meta.get("resourceVersion")
+        if rv:
+            if str(rv) != old_meta["resourceVersion"]:
+                raise self.conflict(old_meta["name"])
+        elif not self.strategy.allow_unconditional_update:
+            raise self.invalid(old_meta["name"], [errors.invalid(
+                "metadata.resourceVersion", 0, "must be specified for an update")])
+        self.strategy.default(new)
+        # The server's own subresources (binding) write exactly what they were asked to.
+        trusted = subresource not in ("", "status", "scale", "finalize")
+        if subresource == "status":
+            self.strategy.prepare_for_status_update(new, old)
+        elif not trusted:
+            self.strategy.prepare_for_update(new, old)
+        if not meta.get("uid"):
+            meta["uid"] = old_meta.get("uid")
+        for system in ("creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
+            if system in old_meta:
+                meta[system] = old_meta[system]
+            else:
+                meta.pop(system, None)
+        if self.strategy.has_generation:
+            generation = old_meta.get("generation", 1)
+            if subresource != "status" and self.strategy.spec_changed(new, old):
+                generation += 1
+            meta["generation"] = generation
+        meta["resourceVersion"] = old_meta["resourceVersion"]
+        problems = self.registry.hooks.validate_meta_update(meta, old_meta,
+                                                            namespaced=res.namespaced)
+        if subresource == "status":
+            problems += self.strategy.validate_status_update(new, old)
+        elif not trusted:
+            problems += self.strategy.validate_update(new, old)
+        if problems:
+            raise self.invalid(old_meta["name"], problems)
+        return new
+
+    def _track_fields(self, old: JSON | None, new: JSON, options: WriteOptions, *,
+                      operation: str) -> None:
+        hook = self.registry.hooks.update_managed_fields
+        if hook is None or operation == "Apply" or not options.field_manager:
+            return
+        hook(old=old, new=new, manager=options.field_manager, operation=operation,
+             resource=self.resource, subresource=options.subresource,
+             now=self.registry.clock.timestamp())
+
+    # --- delete -------------------------------------------------------------------------
+
+    async def delete(self, *, namespace: str | None, name: str,
+                     options: DeleteOptions | None = None) -> tuple[Record, bool]:
+        """Delete an object; returns (its final or current state, whether it is gone)."""
+        options = options or DeleteOptions()
+        ns = self._ns(namespace)
+        current = self.store.get(self.key, ns, name)
+        if current is None:
+            raise self.not_found(name)
+        obj = current.object()
+        meta = obj["metadata"]
+        if options.precondition_uid and options.precondition_uid != meta.get("uid"):
+            raise self.conflict(name, f"Precondition failed: UID in precondition: "
+                                      f"{options.precondition_uid}, UID in object meta: "
+                                      f"{meta.get('uid')}")
+        if options.precondition_rv and options.precondition_rv != meta.get("resourceVersion"):
+            raise self.conflict(name, f"Precondition failed: ResourceVersion in precondition: "
+                                      f"{options.precondition_rv}, ResourceVersion in object "
+                                      f"meta: {meta.get('resourceVersion')}")
+        finalizers = list(meta.get("finalizers") or [])
+        policy = options.propagation_policy
+        if policy == "Orphan" and "orphan" not in finalizers:
+            finalizers.append("orphan")
+        elif policy == "Foreground" and "foregroundDeletion" not in finalizers:
+            finalizers.append("foregroundDeletion")
+        grace = self.strategy.grace_period(obj, options.grace_period_seconds)
+        held = bool(finalizers) or self.strategy.deletion_pending(obj)
+        if meta.get("deletionTimestamp"):
+            # Already being deleted: a shorter grace period may still be applied.
+            if not held and grace == 0:
+                return await self._remove(current, options), True
+            return current, False
+        if not held and grace == 0:
+            return await self._remove(current, options), True
+        now = self.registry.clock.time()
+        meta["deletionTimestamp"] = _rfc3339(now + grace)
+        meta["deletionGracePeriodSeconds"] = grace
+        if finalizers:
+            meta["finalizers"] = finalizers
+        self.strategy.prepare_for_delete(obj)
+        if options.dry_run:
+            return self._record(obj, rv=current.rv), False
+        record = self.store.update(self.key, obj, prev=current,
+                                   fields=self.strategy.field_values(obj))
+        await self.store.settled(record.rv)
+        return record, False
+
+    async def _remove(self, current: Record, options: DeleteOptions) -> Record:
+        if options.dry_run:
+            return current
+        final = self.store.delete(self.key, current)
+        await self.store.settled(final.rv)
+        return final
+
+
+def _rfc3339(seconds: float) -> str:
+    from datetime import datetime, timezone
+    return datetime.fromtimestamp(int(seconds), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _without_volatile(obj: JSON) -> JSON:
+    meta = dict(obj.get("metadata") or {})
+    meta.pop("resourceVersion", None)
+    managed = meta.get("managedFields")
+    if managed:
+        meta["managedFields"] = [{k: v for k, v in entry.items() if k != "time"}
+                                 for entry in managed]
+    out = dict(obj)
+    out["metadata"] = meta
+    return out
+
+
+def _same(new: JSON, old: JSON) -> bool:
+    """True when an update changes nothing but managed-fields timestamps (a no-op)."""
+    return _without_volatile(new) == _without_volatile(old)
+
+
+__all__ = ["Registry", "ResourceStore", "Hooks", "WriteOptions", "DeleteOptions"]
