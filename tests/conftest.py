@@ -38,8 +38,11 @@ def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadedCluster]:
     from kitlib.sim.cluster import SimConfig, ThreadedCluster
 
     with ThreadedCluster(SimConfig(seed=1)) as cluster:
+        folder = tmp_path_factory.mktemp("kube")
         cluster.kubeconfig_path = write_kubeconfig(  # type: ignore[attr-defined]
-            cluster, tmp_path_factory.mktemp("kube") / "config")
+            cluster, folder / "config")
+        cluster.ca_path = folder / "ca.crt"  # type: ignore[attr-defined]
+        cluster.ca_path.write_bytes(cluster.ca_pem)  # type: ignore[attr-defined]
         yield cluster
 
 
@@ -51,6 +54,7 @@ def api_client(sim: ThreadedCluster) -> Iterator[Any]:
     config = client.Configuration()
     config.host = sim.url
     config.api_key = {"authorization": f"Bearer {sim.token}"}
+    config.ssl_ca_cert = str(sim.ca_path)  # type: ignore[attr-defined]
     with client.ApiClient(config) as api:
         yield api
 
@@ -82,3 +86,62 @@ def example(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared is not part of a user's clone)")
     return path
+
+
+class Http:
+    """Raw HTTP against the simulator, for what the official client hides."""
+
+    def __init__(self, url: str, token: str, ca_path: Path) -> None:
+        import requests
+
+        self.url = url
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.verify = str(ca_path)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.session.request(method, self.url + path, timeout=30, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
+        if body is not None and "data" not in kwargs:
+            kwargs["json"] = body
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, body: Any, **kwargs: Any) -> Any:
+        return self.request("PUT", path, json=body, **kwargs)
+
+    def patch(self, path: str, body: Any, content_type: str, **kwargs: Any) -> Any:
+        import json
+
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+        return self.request("PATCH", path, data=data,
+                            headers={"Content-Type": content_type}, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def http(sim: ThreadedCluster) -> Http:
+    return Http(sim.url, sim.token, sim.ca_path)  # type: ignore[attr-defined]
+
+
+def pod_manifest(name: str, *, image: str = "nginx:1.25", **labels: str) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "labels": dict(labels)},
+            "spec": {"containers": [{"name": "main", "image": image}]}}
+
+
+def assert_status(response: Any, code: int, reason: str) -> dict[str, Any]:
+    """The response is a v1 Status with this code and reason; returns its body."""
+    assert response.status_code == code, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["kind"] == "Status" and body["apiVersion"] == "v1", body
+    assert body["status"] == "Failure"
+    assert body["code"] == code
+    assert body["reason"] == reason, body
+    return body

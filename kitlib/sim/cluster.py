@@ -8,6 +8,7 @@ Nothing else wires them together, so each part can be read and tested on its own
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import secrets
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from kitlib.sim import bootstrap
+from kitlib.sim.apiserver import certs
 from kitlib.sim.apiserver.app import build_app
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.client import LocalClient
@@ -64,6 +66,7 @@ class SimCluster:
         self.registry = Registry(store=self.store, clock=self.clock, resources=RESOURCES,
                                  hooks=registry_hooks())
         self.token = self.config.token or self._stored_token()
+        self.certificates = self._stored_certificates()
         self.api = ApiContext(registry=self.registry, store=self.store, clock=self.clock,
                               resources=RESOURCES, schema_loader=load_schema)
         self.started_at: float | None = None
@@ -81,12 +84,24 @@ class SimCluster:
             self.persistence.set_meta("token", token)
         return token
 
+    def _stored_certificates(self) -> certs.Certificates:
+        if self.persistence is not None:
+            keys = ("ca.crt", "tls.crt", "tls.key")
+            found = certs.Certificates.from_meta({k: self.persistence.get_meta(k) for k in keys})
+            if found is not None:
+                return found
+        made = certs.generate()
+        if self.persistence is not None:
+            for key, value in made.to_meta().items():
+                self.persistence.set_meta(key, value)
+        return made
+
     @property
     def url(self) -> str:
         host = self.config.host
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return f"https://{host}:{self.port}"
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -105,7 +120,8 @@ class SimCluster:
                                      shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port,
-                           reuse_address=True)
+                           reuse_address=True,
+                           ssl_context=self.certificates.server_context())
         await site.start()
         address = self._runner.addresses[0]
         self.port = address[1]
@@ -132,7 +148,10 @@ class SimCluster:
         """A kubeconfig for this cluster, with the context ``kit``."""
         return {
             "apiVersion": "v1", "kind": "Config", "preferences": {},
-            "clusters": [{"name": context, "cluster": {"server": self.url}}],
+            "clusters": [{"name": context, "cluster": {
+                "server": self.url,
+                "certificate-authority-data":
+                    base64.b64encode(self.certificates.ca_pem).decode()}}],
             "users": [{"name": context, "user": {"token": self.token}}],
             "contexts": [{"name": context, "context": {"cluster": context, "user": context,
                                                       "namespace": "default"}}],
@@ -193,6 +212,11 @@ class ThreadedCluster:
     def token(self) -> str:
         assert self.cluster is not None
         return self.cluster.token
+
+    @property
+    def ca_pem(self) -> bytes:
+        assert self.cluster is not None
+        return self.cluster.certificates.ca_pem
 
     def __enter__(self) -> ThreadedCluster:
         return self.start()

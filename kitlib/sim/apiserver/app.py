@@ -13,7 +13,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from kitlib.sim.apiserver import discovery, health, objects, openapi_routes
-from kitlib.sim.apiserver.context import ApiContext
+from kitlib.sim.apiserver.context import API_KEY, ApiContext
 from kitlib.sim.apiserver.respond import status_response
 from kitlib.sim.machinery import errors
 
@@ -56,7 +56,7 @@ def authenticate(token: str) -> Callable[..., Awaitable[web.StreamResponse]]:
 
 
 async def dispatch(request: web.Request) -> web.StreamResponse:
-    api: ApiContext = request.app["api"]
+    api: ApiContext = request.app[API_KEY]
     path = request.path.rstrip("/") or "/"
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise errors.RequestEntityTooLarge(MAX_BODY)
@@ -76,6 +76,6 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
 def build_app(*, api: ApiContext, token: str) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY,
                           middlewares=[render_errors, authenticate(token)])
-    app["api"] = api
+    app[API_KEY] = api
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from aiohttp import web
+
 from kitlib.sim.clock import Clock
 from kitlib.sim.registry.base import ResourceType
 from kitlib.sim.registry.generic import Registry, ResourceStore
@@ -46,3 +48,7 @@ class ApiContext:
     @property
     def schema(self) -> Any:
         return self.schema_loader()
+
+
+#: Where the application keeps its ApiContext.
+API_KEY = web.AppKey("api", ApiContext)

@@ -55,15 +55,10 @@ def content_type(request: web.Request) -> str:
 
 
 def parse(body: bytes, *, media: str, res: ResourceType) -> tuple[Any, list[str]]:
-    if media in ("application/vnd.kubernetes.protobuf",):
+    """Parse a patch or subresource body: its data and duplicate-field problems."""
+    if media == "application/vnd.kubernetes.protobuf":
         raise errors.UnsupportedMediaType("application/json, application/yaml")
-    try:
-        return decode.parse_body(body, content_type=media)
-    except errors.StatusError as err:
-        if err.code == 400:
-            raise errors.not_handled(kind=res.kind, version=res.version,
-                                     problem=err.message) from None
-        raise
+    return decode.parse_body(body, content_type=media)
 
 
 def check_fields(obj: JSON, *, api: ApiContext, res: ResourceType, mode: str,
@@ -86,18 +81,42 @@ def check_fields(obj: JSON, *, api: ApiContext, res: ResourceType, mode: str,
 
 
 async def read_object(request: web.Request, *, api: ApiContext, res: ResourceType,
-                      options: WriteOptions) -> JSON:
-    """The body of a create or update, decoded and checked."""
+                      options: WriteOptions, type_name: str | None = None) -> JSON:
+    """The body of a create or update, decoded and checked against the kind's schema."""
     body = await request.read()
-    data, problems = parse(body, media=content_type(request), res=res)
+    media = content_type(request)
+    if media == "application/vnd.kubernetes.protobuf":
+        raise errors.UnsupportedMediaType("application/json, application/yaml")
+    schema = api.schema
+    name = type_name or schema.kinds[(res.group, res.version, res.kind)]
+    try:
+        decoded = decode.decode_object(body, content_type=media, schema=schema, type_name=name)
+    except decode.MalformedBody as bad:
+        raise decode.unrecognized(kind=res.kind, problem=bad.problem, body=body) from None
+    data = decoded.data
     if not isinstance(data, dict):
-        raise errors.not_handled(kind=res.kind, version=res.version,
-                                 problem="json: cannot unmarshal into Go value of type "
-                                         f"struct {{ {res.kind} }}")
+        raise decode.unrecognized(kind=res.kind, problem="couldn't get version/kind; json "
+                                  "parse error: json: cannot unmarshal "
+                                  f"{_go_type(data)} into Go value of type struct "
+                                  '{ APIVersion string "json:\\"apiVersion,omitempty\\""; '
+                                  'Kind string "json:\\"kind,omitempty\\"" }', body=body)
     _check_kind(data, res)
-    check_fields(data, api=api, res=res, mode=field_validation(request), problems=problems,
-                 warnings=options.warnings)
+    if decoded.type_errors:
+        raise errors.not_handled(kind=res.kind, version=res.version,
+                                 problem=decoded.type_errors[0])
+    mode = field_validation(request)
+    if decoded.strict and mode == "Strict":
+        raise errors.not_handled(kind=res.kind, version=res.version,
+                                 problem="strict decoding error: " + ", ".join(decoded.strict))
+    if decoded.strict and mode == "Warn":
+        options.warnings.extend(decoded.strict)
+    decode.prune_unknown_fields(data, schema=schema, type_name=name)
     return data
+
+
+def _go_type(value: Any) -> str:
+    return {list: "array", str: "string", bool: "bool", type(None): "null"}.get(
+        type(value), "number")
 
 
 def _check_kind(data: JSON, res: ResourceType) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
-from kitlib.sim.apiserver.context import ApiContext
+from kitlib.sim.apiserver.context import API_KEY, ApiContext
 from kitlib.sim.apiserver.negotiate import negotiate
 from kitlib.sim.apiserver.respond import respond
 from kitlib.sim.machinery.errors import NoSuchPath
@@ -151,7 +151,7 @@ def route(path: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]] |
 
 
 def _serve(request: web.Request, path: str) -> web.StreamResponse:
-    api: ApiContext = request.app["api"]
+    api: ApiContext = request.app[API_KEY]
     docs = _documents(api.resources)
     wanted = negotiate(request.headers.get("Accept"), forms=("APIGroupDiscoveryList",))
     if wanted.form == "APIGroupDiscoveryList" and path in ("/api", "/apis") and \

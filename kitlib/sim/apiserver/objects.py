@@ -142,7 +142,8 @@ def list_objects(request: web.Request, api: ApiContext, res: ResourceType,
     want = wanted(request)
     if want.form == "Table":
         body: Any = tables.table(api, res, items, request=request, rv=rv,
-                                 continue_token=meta.get("continue", ""))
+                                 continue_token=meta.get("continue", ""),
+                                 remaining=meta.get("remainingItemCount"))
         return respond(body, encoding=want.encoding)
     if want.form == "PartialObjectMetadataList":
         body = {"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1",

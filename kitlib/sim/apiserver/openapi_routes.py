@@ -1,58 +1,56 @@
 """/openapi/v2 and /openapi/v3: the schema documents kubectl reads for explain, apply and
-field validation.  Each document is generated once, on first request, and kept encoded."""
+field validation.  Each document is generated once, on first request, and kept encoded;
+v3 documents are addressed by their content hash, so clients may cache them for good."""
 
 from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import Any
 
 import orjson
 from aiohttp import web
 
-from kitlib.sim.apiserver.context import ApiContext
+from kitlib.sim.apiserver.context import API_KEY, VERSION, ApiContext
 from kitlib.sim.apiserver.negotiate import negotiate
 from kitlib.sim.machinery.errors import NoSuchPath
+from kitlib.sim.schema import openapi
 
-_cache: dict[tuple[int, str], bytes] = {}
 
-
-def _build(api: ApiContext, path: str) -> bytes | None:
-    from kitlib.sim.schema import openapi
-    resources = api.resources
+def _build(api: ApiContext, path: str) -> tuple[bytes, str] | None:
+    """The served bytes and their digest (for ETag), or None for an unknown path."""
+    resources, version = api.resources, VERSION["gitVersion"]
     if path == "/openapi/v2":
-        return orjson.dumps(openapi.v2_document(resources=resources))
+        doc = openapi.v2(resources=resources, server_version=version)
+        return doc.data, doc.hash
     if path == "/openapi/v3":
-        return orjson.dumps(openapi.v3_index(resources=resources))
-    gv = path.removeprefix("/openapi/v3/")
-    parts = gv.split("/")
+        return orjson.dumps(openapi.v3_index(resources=resources, server_version=version)), ""
+    parts = path.removeprefix("/openapi/v3/").split("/")
     if parts[0] == "api" and len(parts) == 2:
-        group, version = "", parts[1]
+        group, gv_version = "", parts[1]
     elif parts[0] == "apis" and len(parts) == 3:
-        group, version = parts[1], parts[2]
+        group, gv_version = parts[1], parts[2]
     else:
         return None
-    served = [r for r in resources if r.group == group and r.version == version]
-    if not served:
+    try:
+        doc = openapi.v3_group_version(group=group, version=gv_version, resources=resources,
+                                       server_version=version)
+    except KeyError:
         return None
-    doc: Any = openapi.v3_document(group=group, version=version, resources=resources)
-    return orjson.dumps(doc)
+    return doc.data, doc.hash
 
 
 async def serve(request: web.Request, path: str) -> web.StreamResponse:
-    api: ApiContext = request.app["api"]
+    api: ApiContext = request.app[API_KEY]
     negotiate(request.headers.get("Accept"))
-    key = (id(api), path)
-    body = _cache.get(key)
-    if body is None:
-        # Generating a document takes a moment: keep the event loop answering meanwhile.
-        loop = asyncio.get_running_loop()
-        body = await loop.run_in_executor(None, partial(_build, api, path))
-        if body is None:
-            raise NoSuchPath()
-        _cache[key] = body
-    response = web.Response(body=body, content_type="application/json")
-    if path.startswith("/openapi/v3/"):
-        # Documents are addressed by content hash; clients may cache them forever.
+    # Generating a document takes a moment the first time: keep the loop answering meanwhile.
+    built = await asyncio.get_running_loop().run_in_executor(None, partial(_build, api, path))
+    if built is None:
+        raise NoSuchPath()
+    data, digest = built
+    response = web.Response(body=data, content_type="application/json")
+    if digest:
+        response.headers["Etag"] = f'"{digest}"'
+    if path.startswith("/openapi/v3/") and "hash" in request.query:
         response.headers["Cache-Control"] = "public, immutable"
+        response.headers["Expires"] = "Fri, 01 Jan 2100 00:00:00 GMT"
     return response

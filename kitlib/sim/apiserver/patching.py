@@ -49,12 +49,9 @@ async def patch_transform(request: web.Request, *, api: ApiContext, res: Resourc
     patch, problems = decoding.parse(body, media=media, res=res)
     schema = api.schema
     name = type_name or schema.kinds[(res.group, res.version, res.kind)]
-    if kind == "json" and not isinstance(patch, list):
-        raise errors.BadRequest("json: cannot unmarshal object into Go value of type "
-                                "jsonpatch.Patch")
-    if kind != "json" and not isinstance(patch, dict):
-        raise errors.BadRequest("json: cannot unmarshal array into Go value of type "
-                                "map[string]interface {}")
+    if kind == "apply" and not isinstance(patch, dict):
+        raise errors.BadRequest("error decoding YAML: the applied configuration must be an "
+                                "object")
     force = request.query.get("force", "") in ("true", "1")
     if kind == "apply":
         if not request.query.get("fieldManager"):

@@ -67,11 +67,9 @@ class _Encoder:
 
     def line(self, kind: str, record: Record) -> bytes:
         if self.form == "Table":
+            # Only the first event of a watch carries the column definitions.
             table = tables.table(self.api, self.res, [record], request=self.request,
-                                 rv=record.rv)
-            if not self.first:
-                # Only the first event of a watch carries the column definitions.
-                table["columnDefinitions"] = None
+                                 rv=record.rv, no_headers=not self.first)
             self.first = False
             payload = orjson.dumps(table)
         elif self.form in ("PartialObjectMetadata", "PartialObjectMetadataList"):

@@ -564,3 +564,16 @@ def go_label_selector(selector: Any) -> str:
         exprs_text = "[]v1.LabelSelectorRequirement(nil)"
     return (f"v1.LabelSelector{{MatchLabels:{go_string_map(selector.get('matchLabels'))}, "
             f"MatchExpressions:{exprs_text}}}")
+
+
+def validate_metadata_for(strategy: Any, obj: Any, *, namespaced: bool) -> list[FieldError]:
+    """Object metadata checks on create, with the strategy's name rule.
+
+    Strategies may set ``name_fn`` (default: DNS-1123 subdomain) and
+    ``validates_object_meta = False`` (core/v1 Events, whose metadata is not validated).
+    """
+    if not getattr(strategy, "validates_object_meta", True):
+        return []
+    meta = obj.get("metadata") if isinstance(obj, Mapping) else None
+    return validate_object_meta(meta, namespaced=namespaced,
+                                name_fn=getattr(strategy, "name_fn", name_is_dns_subdomain))

@@ -158,7 +158,7 @@ def print_pod(pod: JSON, now: datetime) -> Row:
         if terminated is not None:
             reason = ("Init:" + terminated["reason"] if terminated.get("reason")
                       else _exit_reason(terminated, "Init:"))
-        elif waiting is not None and waiting.get("reason") and waiting["reason"] != "PodInitializing":
+        elif waiting is not None and waiting.get("reason") not in (None, "", "PodInitializing"):
             reason = "Init:" + waiting["reason"]
         else:
             reason = f"Init:{index}/{len(init_containers)}"

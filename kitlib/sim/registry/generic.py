@@ -280,8 +280,7 @@ class ResourceStore:
                 generation += 1
             meta["generation"] = generation
         meta["resourceVersion"] = old_meta["resourceVersion"]
-        problems = self.registry.hooks.validate_meta_update(meta, old_meta,
-                                                            namespaced=res.namespaced)
+        problems = self.registry.hooks.validate_meta_update(meta, old_meta)
         if subresource == "status":
             problems += self.strategy.validate_status_update(new, old)
         elif not trusted:

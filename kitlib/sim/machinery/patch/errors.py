@@ -4,9 +4,11 @@ k8s.io/apiserver answers patch failures in three shapes, and clients show each
 differently: a 400 BadRequest with the patch library's sentence (malformed directives);
 a 422 whose message is the generic "the server rejected our request due to an error in
 our request" (JSON Patch operations that do not apply, lists of lists); and, for most
-strategic merge patch mistakes, a bare Go error that the server's fallback turns into a
-500 Status with *no* reason, which kubectl prints as "Error from server: <message>".
-The last two have no class in ``machinery.errors``, so they live here.
+strategic merge patch mistakes, a bare Go error that the real server's fallback turns
+into a 500 Status with no reason.  The simulator never answers 500 for a client's mistake:
+those become a 400 BadRequest with the same message (kubectl prints "Error from server
+(BadRequest): <message>").  The first two have no class in ``machinery.errors``, so they
+live here.
 """
 
 from __future__ import annotations
@@ -27,17 +29,8 @@ BAD_SET_ELEMENT_ORDER = "invalid patch format of setElementOrder list"
 NO_LIST_OF_LISTS = "lists of lists are not supported"
 
 
-class PatchFailed(StatusError):
-    """A plain Go error from the patch code: 500, the error text, and no reason."""
-
-    code = 500
-    reason = ""
-
-    def status(self) -> JSON:
-        body = super().status()
-        if not body.get("reason"):
-            body.pop("reason", None)     # StatusReasonUnknown is "" and omitted
-        return body
+class PatchFailed(BadRequest):
+    """A plain Go error from the patch code (a 500 on a real server): 400, its text."""
 
 
 class UnprocessablePatch(StatusError):

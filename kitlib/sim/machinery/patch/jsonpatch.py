@@ -29,15 +29,22 @@ MAX_OPERATIONS = 10000    # maxJSONPatchOperations in k8s.io/apiserver
 
 
 class _StrictTest(_jsonpatch.TestOperation):
-    """``test`` with Go's notion of equal JSON, not Python's (where ``True == 1``)."""
+    """``test`` as evanphx/json-patch does it: values compare with their JSON types
+    (Python would say ``True == 1``), and null matches a missing object member."""
 
     def apply(self, obj: Any) -> Any:
+        expected = self.operation.get("value")
         try:
             subobj, part = self.pointer.to_last(obj)
-            value = subobj if part is None else self.pointer.walk(subobj, part)
+            if part is None:
+                value = subobj
+            elif isinstance(subobj, dict) and part not in subobj:
+                value = None
+            else:
+                value = self.pointer.walk(subobj, part)
         except _jsonpointer.JsonPointerException as exc:
             raise _jsonpatch.JsonPatchTestFailed(str(exc)) from None
-        if not json_equal(value, self.operation.get("value")):
+        if not json_equal(value, expected):
             raise _jsonpatch.JsonPatchTestFailed(f"testing value {self.location} failed")
         return obj
 

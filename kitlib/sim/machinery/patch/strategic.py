@@ -23,6 +23,7 @@ from . import strategic_lists as lists
 from .errors import BAD_PRIMITIVE_LIST, BAD_RETAIN_KEYS, BAD_SET_ELEMENT_ORDER, SLICE
 from .errors import PatchFailed, bad_arg_type, bad_patch_type
 from .golang import go_json_kind, go_value
+from .strategic_lists import remove_directives
 from .strategic_meta import Node, Walker, walker
 from .values import deep_copy, identity, json_equal
 
@@ -177,28 +178,6 @@ def _list_key(key: str, prefix: str, problem: str) -> str:
     if not sep or head != prefix:
         raise BadRequest(problem)
     return rest
-
-
-def remove_directives(value: Any) -> tuple[Any, bool]:
-    """Strip maps holding ``$patch`` out of a value taken whole (``removeDirectives``)."""
-    if isinstance(value, dict):
-        if DIRECTIVE in value:
-            return None, False
-        for key, item in list(value.items()):
-            item, keep = remove_directives(item)
-            if keep:
-                value[key] = item
-            else:
-                del value[key]
-        return value, True
-    if isinstance(value, list):
-        kept = []
-        for item in value:
-            item, keep = remove_directives(item)
-            if keep:
-                kept.append(item)
-        return kept, True
-    return value, True
 
 
 def _discard_nulls(value: Any) -> None:

@@ -53,7 +53,9 @@ class Walker:
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self._cache: dict[tuple[int, str], tuple[Node, PatchMeta]] = {}
+        # (id of the object type, field) -> (that type, its field's node and metadata);
+        # the type is kept so that a recycled id cannot return another type's answer.
+        self._cache: dict[tuple[int, str], tuple[ObjectType, Node, PatchMeta]] = {}
 
     def resolve(self, ref: TypeRef | None) -> Node:
         if isinstance(ref, RefType):
@@ -74,20 +76,19 @@ class Walker:
             return self.resolve(node.values), NO_META
         if not isinstance(node, ObjectType):
             return None, NO_META
-        cache_key = (id(node), key)
-        found = self._cache.get(cache_key)
-        if found is None:
-            spec = node.fields.get(key)
-            if spec is None:
-                if strict and node.fields:
-                    raise PatchFailed(f"unable to find api field in struct "
-                                      f"{go_name(node.name)} for the json field "
-                                      f"{json.dumps(key, ensure_ascii=False)}")
-                return None, NO_META
-            strategies = tuple(s for s in spec.patch_strategy.split(",") if s)
-            found = (self.resolve(spec.type), PatchMeta(strategies, spec.patch_merge_key))
-            self._cache[cache_key] = found
-        return found
+        cached = self._cache.get((id(node), key))
+        if cached is not None and cached[0] is node:
+            return cached[1], cached[2]
+        spec = node.fields.get(key)
+        if spec is None:
+            if strict and node.fields:
+                raise PatchFailed(f"unable to find api field in struct {go_name(node.name)} "
+                                  f"for the json field {json.dumps(key, ensure_ascii=False)}")
+            return None, NO_META
+        strategies = tuple(s for s in spec.patch_strategy.split(",") if s)
+        sub, meta = self.resolve(spec.type), PatchMeta(strategies, spec.patch_merge_key)
+        self._cache[(id(node), key)] = (node, sub, meta)
+        return sub, meta
 
     def items(self, node: Node, key: str, *, strict: bool = False) -> tuple[Node, PatchMeta]:
         """The item node of the list under ``key`` and its metadata (``...ForSlice``)."""

@@ -1,4 +1,7 @@
-"""ServiceAccounts: the identity a pod's processes run as."""
+"""ServiceAccounts: the identity a pod's processes run as.
+
+Nothing is defaulted or validated beyond object metadata (a DNS-1123 subdomain name).
+"""
 
 from __future__ import annotations
 
