@@ -98,6 +98,7 @@ class Http:
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.session.verify = str(ca_path)
+        self.session.trust_env = False      # REQUESTS_CA_BUNDLE would override verify
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         return self.session.request(method, self.url + path, timeout=30, **kwargs)
