@@ -59,9 +59,9 @@ def _up(options: UpOptions, *, home: KitHome) -> int:
                                  stderr=subprocess.STDOUT, start_new_session=True)
     process.write_pid(home, child.pid)
     record = _wait_for_record(child, home=home, offset=offset, timeout=options.timeout)
-    _, token = kubeconfig.credentials(Path(record.kubeconfig))
+    creds = kubeconfig.credentials(Path(record.kubeconfig))
     try:
-        api.wait_ready(record.url, token=token, timeout=5.0)
+        api.wait_ready(record.url, token=creds.token, ca_pem=creds.ca_pem, timeout=5.0)
     except api.ApiError as exc:
         raise KitError(f"the simulator (pid {child.pid}) started but its API at {record.url} "
                        f"does not answer: {exc}; see {home.log_file}") from None
@@ -132,11 +132,11 @@ def status(*, home: KitHome, as_json: bool = False) -> int:
     pid, record = found
     if record is None:
         raise KitError(f"the simulator (pid {pid}) is still starting; try again in a moment")
-    _, token = kubeconfig.credentials(Path(record.kubeconfig))
+    creds = kubeconfig.credentials(Path(record.kubeconfig))
     snapshot = Snapshot(url=record.url, kubeconfig=record.kubeconfig, state=record.state,
                         pid=pid, uptime=time.time() - record.started_at)
     try:
-        with api.ApiConnection(record.url, token=token) as conn:
+        with api.ApiConnection(record.url, token=creds.token, ca_pem=creds.ca_pem) as conn:
             collect(conn, snapshot)
     except api.ApiError as exc:
         raise KitError(f"the simulator (pid {pid}) is running but its API at {record.url} "

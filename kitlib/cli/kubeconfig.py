@@ -9,9 +9,11 @@ writers take client-go's ``<file>.lock`` so kubectl and kind do not write at the
 
 from __future__ import annotations
 
+import base64
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +130,15 @@ def merge_into(path: Path, ours: Config) -> None:
         lock.unlink(missing_ok=True)
 
 
-def credentials(path: Path, *, context: str = "kit") -> tuple[str, str]:
-    """The server URL and bearer token that ``context`` in the kubeconfig at ``path`` uses."""
+@dataclass(frozen=True, kw_only=True)
+class Credentials:
+    server: str
+    token: str
+    ca_pem: bytes | None        # None: the system's CAs (or plain HTTP)
+
+
+def credentials(path: Path, *, context: str = "kit") -> Credentials:
+    """The server, bearer token and CA that ``context`` in the kubeconfig at ``path`` uses."""
     config = read(path)
 
     def named(section: str, name: object) -> dict[str, Any]:
@@ -140,11 +149,25 @@ def credentials(path: Path, *, context: str = "kit") -> tuple[str, str]:
                        f"(context {context!r}); run 'kit up' again to rewrite it")
 
     ctx = named("contexts", context).get("context") or {}
-    server = (named("clusters", ctx.get("cluster")).get("cluster") or {}).get("server")
+    cluster = named("clusters", ctx.get("cluster")).get("cluster") or {}
     token = (named("users", ctx.get("user")).get("user") or {}).get("token")
-    if not server or not token:
+    if not cluster.get("server") or not token:
         raise KitError(f"the kubeconfig {path} has no server or token for context {context!r}")
-    return str(server), str(token)
+    return Credentials(server=str(cluster["server"]), token=str(token),
+                       ca_pem=_ca_pem(cluster, path=path))
+
+
+def _ca_pem(cluster: dict[str, Any], *, path: Path) -> bytes | None:
+    """The cluster's CA, inline (``certificate-authority-data``) or in a file."""
+    try:
+        if cluster.get("certificate-authority-data"):
+            return base64.b64decode(cluster["certificate-authority-data"], validate=True)
+        if cluster.get("certificate-authority"):
+            return (path.parent / str(cluster["certificate-authority"])).read_bytes()
+    except (OSError, ValueError) as exc:
+        raise KitError(f"the kubeconfig {path} has an unreadable certificate authority: "
+                       f"{exc}") from None
+    return None
 
 
 def _first_line(exc: Exception) -> str:

@@ -110,9 +110,9 @@ async def _run(options: ServeOptions) -> int:
         except OSError as exc:
             raise ports.bind_error(options.host, options.port, exc) from None
         try:
-            await loop.run_in_executor(None, partial(api.wait_ready, cluster.url,
-                                                     token=cluster.token,
-                                                     timeout=READY_TIMEOUT))
+            await loop.run_in_executor(None, partial(
+                api.wait_ready, cluster.url, token=cluster.token,
+                ca_pem=cluster.certificates.ca_pem, timeout=READY_TIMEOUT))
         except api.ApiError as exc:
             raise KitError(f"the simulator started but its API at {cluster.url} "
                            f"does not answer: {exc}") from None

@@ -1,7 +1,8 @@
 """What a new cluster holds before anyone touches it, as kubeadm (and kind) leave it.
 
-The four system namespaces, and the ``kubernetes`` Service in ``default`` that pods use to
-reach the API server (its ClusterIP is always the first address of the service range).
+The four system namespaces, the ``kubernetes`` Service in ``default`` that pods use to
+reach the API server (its ClusterIP is always the first address of the service range), and
+the cluster DNS Service ``kube-dns`` (always the tenth).
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from kitlib.sim.registry.generic import Registry
 NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 #: Where the control-plane node's API server listens inside the simulated network.
 API_ENDPOINT = {"ip": "172.18.0.2", "port": 6443}
+
+
+#: The cluster DNS Service's address, as kubeadm reserves it (the tenth of the range).
+DNS_IP = "10.96.0.10"
 
 
 async def seed(registry: Registry) -> None:
@@ -33,3 +38,17 @@ async def seed(registry: Registry) -> None:
                      "ports": [{"name": "https", "port": API_ENDPOINT["port"],
                                 "protocol": "TCP"}]}],
     }, namespace="default")
+    await registry["services"].create({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "kube-dns", "namespace": "kube-system",
+                     "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true",
+                                "kubernetes.io/name": "CoreDNS"},
+                     "annotations": {"prometheus.io/port": "9153",
+                                     "prometheus.io/scrape": "true"}},
+        "spec": {"clusterIP": DNS_IP, "selector": {"k8s-app": "kube-dns"},
+                 "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                           {"name": "dns-tcp", "port": 53, "protocol": "TCP",
+                            "targetPort": 53},
+                           {"name": "metrics", "port": 9153, "protocol": "TCP",
+                            "targetPort": 9153}]},
+    }, namespace="kube-system")

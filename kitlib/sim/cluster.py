@@ -27,7 +27,7 @@ from kitlib.sim.client import LocalClient
 from kitlib.sim.clock import Clock
 from kitlib.sim.controllers.namespace import NamespaceController
 from kitlib.sim.controllers.serviceaccount import ServiceAccountController
-from kitlib.sim.registry.catalog import RESOURCES
+from kitlib.sim.registry import catalog
 from kitlib.sim.registry.generic import Registry
 from kitlib.sim.registry.hooks import registry_hooks
 from kitlib.sim.schema.builder import load_schema
@@ -63,12 +63,13 @@ class SimCluster:
         self.clock = Clock(seed=self.config.seed)
         self.persistence = Persistence(self.config.state) if self.config.state else None
         self.store = Store(persistence=self.persistence)
-        self.registry = Registry(store=self.store, clock=self.clock, resources=RESOURCES,
+        self.resources = catalog.build(rng=self.clock.random)
+        self.registry = Registry(store=self.store, clock=self.clock, resources=self.resources,
                                  hooks=registry_hooks())
         self.token = self.config.token or self._stored_token()
         self.certificates = self._stored_certificates()
         self.api = ApiContext(registry=self.registry, store=self.store, clock=self.clock,
-                              resources=RESOURCES, schema_loader=load_schema)
+                              resources=self.resources, schema_loader=load_schema)
         self.started_at: float | None = None
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -108,6 +109,9 @@ class SimCluster:
         self.store.bind(loop)
         restored = self.store.load(fields_for=self.registry.fields_for)
         log.info("restored %d objects at resourceVersion %d", restored, self.store.rv)
+        for storage in self.registry.values():
+            for record in self.store.list(storage.key):
+                storage.strategy.restored(record.object())
         if restored == 0:
             await bootstrap.seed(self.registry)
         components = [ServiceAccountController(LocalClient(self.registry,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -18,7 +20,6 @@ import pytest
 _SCRIPT = Path(sys.executable).parent / "kit"
 #: The installed console script when there is one, else the module.
 KIT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "kitlib.cli"]
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def free_port() -> int:
@@ -38,34 +39,49 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float = 20.0, what: str =
         time.sleep(0.01)
 
 
-def http(method: str, url: str, *, token: str | None = None,
-         body: Any = None) -> tuple[int, Any]:
-    """(status, decoded JSON or text) for one request; errors are answers too."""
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with _NO_PROXY.open(request, timeout=10) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as err:
-        status, raw = err.code, err.read()
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        return status, raw.decode()
+class Api:
+    """Raw HTTPS against a simulator, configured from a kubeconfig's ``kit`` context."""
 
+    def __init__(self, kubeconfig: Path) -> None:
+        import yaml
 
-def credentials(kubeconfig: Path) -> tuple[str, str]:
-    """The ``kit`` context's server URL and token, read the way a client would."""
-    import yaml
+        config = yaml.safe_load(kubeconfig.read_text())
+        assert config["current-context"] == "kit"
+        cluster = next(c for c in config["clusters"] if c["name"] == "kit")["cluster"]
+        user = next(u for u in config["users"] if u["name"] == "kit")["user"]
+        self.url: str = cluster["server"]
+        self.token: str = user["token"]
+        ca = base64.b64decode(cluster["certificate-authority-data"]).decode()
+        self._opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPSHandler(context=ssl.create_default_context(cadata=ca)))
 
-    config = yaml.safe_load(kubeconfig.read_text())
-    assert config["current-context"] == "kit"
-    cluster = next(c for c in config["clusters"] if c["name"] == "kit")["cluster"]
-    user = next(u for u in config["users"] if u["name"] == "kit")["user"]
-    return cluster["server"], user["token"]
+    def request(self, method: str, path: str, *, body: Any = None,
+                token: str | None | bool = True) -> tuple[int, Any]:
+        """(status, decoded JSON or text); ``token``: True for ours, None for none."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        bearer = self.token if token is True else token
+        if bearer:
+            request.add_header("Authorization", f"Bearer {bearer}")
+        try:
+            with self._opener.open(request, timeout=10) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as err:
+            status, raw = err.code, err.read()
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode()
+
+    def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
+        return self.request("GET", path, **kwargs)
+
+    def create_namespace(self, name: str) -> None:
+        body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+        status, answer = self.request("POST", "/api/v1/namespaces", body=body)
+        assert status == 201, answer
 
 
 class Kit:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from tests.cli.conftest import KIT, Kit, credentials, free_port, http
+from tests.cli.conftest import KIT, Api, Kit, free_port
 
 NOT_RUNNING = "kit: the simulator is not running; start it with 'kit up'\n"
 
@@ -25,11 +25,12 @@ def _up(kit: Kit, port: int, *extra: str) -> str:
 def test_up_status_down(kit: Kit) -> None:
     port = free_port()
     out = _up(kit, port, "--nodes", "2", "--seed", "7")
-    assert out == (f"Kubernetes API at http://127.0.0.1:{port} (context kit); use it with: "
+    assert out == (f"Kubernetes API at https://127.0.0.1:{port} (context kit); use it with: "
                    f"export KUBECONFIG={kit.kubeconfig}  ('kit down' stops it)\n")
-    url, token = credentials(kit.kubeconfig)
-    assert url == f"http://127.0.0.1:{port}"
-    assert http("GET", f"{url}/api", token=token)[0] == 200   # up returned: it answers
+    api = Api(kit.kubeconfig)
+    url = api.url
+    assert url == f"https://127.0.0.1:{port}"
+    assert api.get("/api")[0] == 200        # up has returned: it answers
     pid = kit.pid()
     assert pid is not None
     assert stat.S_IMODE(kit.home.stat().st_mode) == 0o700
@@ -57,7 +58,7 @@ def test_up_twice_is_one_line(kit: Kit) -> None:
     result = kit.run("up", "--port", str(free_port()))
     assert result.returncode == 1
     assert result.stderr == (f"kit: the simulator is already running (pid {kit.pid()}, "
-                             f"http://127.0.0.1:{port}); use 'kit down' to stop it or "
+                             f"https://127.0.0.1:{port}); use 'kit down' to stop it or "
                              "'kit status' to see it\n")
     # A foreground serve must not share the daemon's state file either.
     result = kit.run("serve", "--port", "0")
@@ -92,17 +93,16 @@ def test_a_stale_pid_file_is_cleaned_up_silently(kit: Kit) -> None:
 def test_reset_wipes_the_cluster_and_keeps_the_kubeconfig_working(kit: Kit) -> None:
     port = free_port()
     _up(kit, port)
-    url, token = credentials(kit.kubeconfig)
-    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "wipe-me"}}
-    assert http("POST", f"{url}/api/v1/namespaces", token=token, body=ns)[0] == 201
+    before = Api(kit.kubeconfig)
+    before.create_namespace("wipe-me")
 
     result = kit.run("reset")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Reset the cluster: deleted {kit.home / 'state.db'}.\n")
-    url_after, token_after = credentials(kit.kubeconfig)
-    assert url_after == url                       # same port: the kubeconfig stays valid
-    assert http("GET", f"{url}/api/v1/namespaces/wipe-me", token=token_after)[0] == 404
-    assert http("GET", f"{url}/api/v1/namespaces/default", token=token_after)[0] == 200
+    after = Api(kit.kubeconfig)                   # rewritten: a new token and CA
+    assert after.url == before.url                # same port: the server stays valid
+    assert after.get("/api/v1/namespaces/wipe-me")[0] == 404
+    assert after.get("/api/v1/namespaces/default")[0] == 200
 
 
 def test_reset_when_stopped_only_deletes_the_state(kit: Kit) -> None:

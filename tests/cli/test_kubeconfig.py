@@ -98,7 +98,8 @@ def test_check_writable_refuses_a_directory_and_a_file_as_parent(tmp_path: Path)
 def test_credentials_follow_the_context(tmp_path: Path) -> None:
     path = tmp_path / "config"
     kubeconfig.merge_into(path, OURS)
-    assert kubeconfig.credentials(path) == ("http://127.0.0.1:6443", "secret")
+    assert kubeconfig.credentials(path) == kubeconfig.Credentials(
+        server="http://127.0.0.1:6443", token="secret", ca_pem=None)
     with pytest.raises(KitError, match="has no context 'other'"):
         kubeconfig.credentials(path, context="other")
 
@@ -108,3 +109,18 @@ def test_an_empty_or_missing_file_reads_as_empty(tmp_path: Path) -> None:
     (tmp_path / "blank").write_text("\n")
     assert kubeconfig.read(tmp_path / "blank") == kubeconfig.empty()
     assert os.listdir(tmp_path) == ["blank"]
+
+
+def test_credentials_carry_the_ca_inline_or_from_a_file(tmp_path: Path) -> None:
+    import base64
+
+    inline = {**OURS, "clusters": [{"name": "kit", "cluster": {
+        "server": "https://127.0.0.1:6443",
+        "certificate-authority-data": base64.b64encode(b"PEM").decode()}}]}
+    path = tmp_path / "config"
+    kubeconfig.write(path, inline)
+    assert kubeconfig.credentials(path).ca_pem == b"PEM"
+    (tmp_path / "ca.crt").write_bytes(b"FILE")
+    kubeconfig.write(path, {**OURS, "clusters": [{"name": "kit", "cluster": {
+        "server": "https://127.0.0.1:6443", "certificate-authority": "ca.crt"}}]})
+    assert kubeconfig.credentials(path).ca_pem == b"FILE"

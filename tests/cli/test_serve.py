@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.cli.conftest import Kit, credentials, free_port, http, wait_for
+from tests.cli.conftest import Api, Kit, free_port, wait_for
 
 PORT_TAKEN = ("kit: port {port} on 127.0.0.1 is already in use; choose another with --port, "
               "or stop what is using it\n")
@@ -28,9 +28,7 @@ def _serve(kit: Kit, tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str]
     wait_for(lambda: config.exists() or proc.poll() is not None, what="the kubeconfig")
     assert proc.poll() is None, proc.communicate()
     # The file exists only once the API answers: the first request succeeds at once.
-    url, token = credentials(config)
-    status, _ = http("GET", f"{url}/readyz", token=token)
-    assert status == 200
+    assert Api(config).get("/readyz")[0] == 200
     return proc, config, time.monotonic() - started
 
 
@@ -46,11 +44,13 @@ def test_serve_publishes_a_private_kubeconfig_once_the_api_answers(kit: Kit,
     proc, config, elapsed = _serve(kit, tmp_path, "--ephemeral")
     print(f"kit serve: first answered request {elapsed * 1000:.0f} ms after process start")
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
-    url, token = credentials(config)
-    assert http("GET", f"{url}/api", token=token)[0] == 200
-    assert http("GET", f"{url}/api")[0] == 401
-    assert http("GET", f"{url}/api", token="wrong")[0] == 401
+    api = Api(config)
+    url = api.url
+    assert api.get("/api")[0] == 200
+    assert api.get("/api", token=None)[0] == 401
+    assert api.get("/api", token="wrong")[0] == 401
     kube = yaml.safe_load(config.read_text())
+    assert kube["clusters"][0]["cluster"]["certificate-authority-data"]
     assert kube["contexts"] == [{"name": "kit", "context": {"cluster": "kit", "user": "kit",
                                                              "namespace": "default"}}]
     out, err = _stop(proc)
@@ -62,17 +62,16 @@ def test_serve_publishes_a_private_kubeconfig_once_the_api_answers(kit: Kit,
 def test_state_survives_a_sigterm_and_a_restart(kit: Kit, tmp_path: Path) -> None:
     state = tmp_path / "state.db"
     proc, config, _ = _serve(kit, tmp_path, "--state", str(state))
-    url, token = credentials(config)
-    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "kept"}}
-    assert http("POST", f"{url}/api/v1/namespaces", token=token, body=ns)[0] == 201
+    before = Api(config)
+    before.create_namespace("kept")
     _stop(proc)
     assert state.exists()
 
     config.unlink()
     proc, config, _ = _serve(kit, tmp_path, "--state", str(state))
-    url, again = credentials(config)
-    assert again == token        # the token is kept in the state file
-    status, body = http("GET", f"{url}/api/v1/namespaces/kept", token=token)
+    after = Api(config)
+    assert after.token == before.token      # the token is kept in the state file
+    status, body = after.get("/api/v1/namespaces/kept")
     assert status == 200 and body["metadata"]["name"] == "kept"
     _stop(proc)
 
@@ -107,7 +106,7 @@ def test_merges_into_an_existing_kubeconfig_like_kind(kit: Kit, tmp_path: Path) 
     assert merged["current-context"] == "kit"
     assert [c["name"] for c in merged["clusters"]] == ["work", "kit"]
     assert merged["clusters"][0] == mine["clusters"][0]
-    assert merged["clusters"][1]["cluster"]["server"].startswith("http://127.0.0.1:")
+    assert merged["clusters"][1]["cluster"]["server"].startswith("https://127.0.0.1:")
     assert [u["name"] for u in merged["users"]] == ["work", "kit"]
     assert [c["name"] for c in merged["contexts"]] == ["work", "kit"]
     assert stat.S_IMODE(config.stat().st_mode) == 0o600

@@ -24,7 +24,7 @@ def _text(renderable: object) -> str:
 
 
 def test_the_panel_shows_everything() -> None:
-    snapshot = Snapshot(url="http://127.0.0.1:6443", kubeconfig="/home/u/.kit/kubeconfig",
+    snapshot = Snapshot(url="https://127.0.0.1:6443", kubeconfig="/home/u/.kit/kubeconfig",
                         state="/home/u/.kit/state.db", pid=4242, uptime=307,
                         version="v1.32.0",
                         nodes=[NodeRow(name="kit-worker", ready="True", version="v1.32.0"),
@@ -32,7 +32,7 @@ def test_the_panel_shows_everything() -> None:
                         counts={"namespaces": 4, "pods": 0, "deployments": 12})
     text = _text(render(snapshot))
     assert "\x1b[" not in text                       # not a terminal: no colour codes
-    for expected in ("http://127.0.0.1:6443", "/home/u/.kit/kubeconfig", "v1.32.0",
+    for expected in ("https://127.0.0.1:6443", "/home/u/.kit/kubeconfig", "v1.32.0",
                      "5m07s (pid 4242)", "2 (1 ready)", "kit-worker2", "False"):
         assert expected in text
     lines = text.splitlines()

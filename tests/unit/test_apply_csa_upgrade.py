@@ -102,3 +102,18 @@ def test_the_annotation_is_left_alone_for_other_managers_and_without_one() -> No
         live=None, applied=config(), manager="kubectl", force=False, schema=SCHEMA,
         type_name=DEPLOYMENT, api_version="apps/v1", now=T0)), config(replicas=3))
     assert "annotations" not in fresh["metadata"]
+
+
+def test_kubectl_keeps_the_annotation_owned_by_kubectl_last_applied() -> None:
+    """kubectl's follow-up apply of the annotation alone changes nothing: an entry, no time."""
+    live = stored(ssa(client_side_applied(config()), config(replicas=3)))
+    just_annotation = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {
+        "name": "web", "namespace": "default",
+        "annotations": {LAST_APPLIED: live["metadata"]["annotations"][LAST_APPLIED]}}}
+    obj = ssa(live, just_annotation, "kubectl-last-applied", T2)
+    assert obj["metadata"]["managedFields"][0] == {
+        "manager": "kubectl-last-applied", "operation": "Apply", "apiVersion": "apps/v1",
+        "fieldsType": "FieldsV1",
+        "fieldsV1": {"f:metadata": {"f:annotations": {f"f:{LAST_APPLIED}": {}}}}}
+    assert {k: v for k, v in obj.items() if k != "metadata"} == \
+        {k: v for k, v in live.items() if k != "metadata"}

@@ -121,6 +121,17 @@ def test_a_field_another_manager_owns_survives_being_left_out() -> None:
     assert out["data"] == {"x": "1", "y": "1"}
 
 
+def test_an_item_left_out_goes_with_everything_in_it() -> None:
+    body = config()
+    body["spec"]["template"]["spec"]["containers"].append({"name": "sidecar", "image": "busybox"})
+    live = stored(apply(None, body))
+    live["spec"]["template"]["spec"]["containers"][1]["imagePullPolicy"] = "Always"  # defaulted
+    obj = apply(live, config(), now=T1)
+    assert [c["name"] for c in obj["spec"]["template"]["spec"]["containers"]] == ["nginx"]
+    assert obj["metadata"]["managedFields"] == [entry("kubectl", APPLIED, T1, op="Apply",
+                                                      api="apps/v1")]
+
+
 def test_nulls_in_the_config_unset_fields_but_are_owned() -> None:
     live = stored(apply(None, config()))
     obj = apply(live, config(replicas=None), now=T1)
@@ -196,6 +207,19 @@ def test_conflicts_with_one_manager_list_each_field() -> None:
         'Apply failed with 2 conflicts: conflicts with "kubectl-edit" using apps/v1:\n'
         "- .spec.replicas\n"
         '- .spec.template.spec.containers[name="nginx"].image')
+
+
+def test_a_subresource_writer_is_named_with_its_subresource() -> None:
+    live = stored(apply(None, config()))
+    scaled = copy.deepcopy(live)
+    scaled["spec"]["replicas"] = 5
+    update_managed_fields(old=live, new=scaled, manager="kubectl", schema=SCHEMA,
+                          type_name=DEPLOYMENT, api_version="apps/v1", now=T1,
+                          subresource="scale")
+    with pytest.raises(ApplyConflict) as caught:
+        apply(scaled, config(), "kubectl", T2)
+    assert caught.value.message == ('Apply failed with 1 conflict: conflict with "kubectl" with '
+                                    'subresource "scale" using apps/v1: .spec.replicas')
 
 
 def test_appliers_share_equal_values_and_conflict_on_different_ones() -> None:
@@ -274,6 +298,11 @@ def test_a_config_of_another_kind_is_a_bad_request(change: dict, message: str) -
     with pytest.raises(BadRequest) as caught:
         apply(None, body)
     assert caught.value.status()["message"] == message and caught.value.code == 400
+
+
+def test_a_config_that_is_not_an_object_is_a_bad_request() -> None:
+    with pytest.raises(BadRequest, match="cannot unmarshal array into Go value"):
+        apply(None, [config()])  # type: ignore[arg-type]
 
 
 def test_managed_fields_in_the_config_are_a_bad_request() -> None:

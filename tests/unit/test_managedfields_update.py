@@ -116,6 +116,11 @@ def test_removed_fields_leave_every_set_and_same_manager_entries_merge() -> None
         # only removing a field takes nothing new, so the entry keeps its time
         entry("kubectl-label", {"f:metadata": {"f:labels": {"f:tier": {}}}}, T1),
     ]
+    three = update(two, lambda o: o["metadata"]["labels"].update(env="prod"), "kubectl-label",
+                   "2026-11-26T16:15:00Z")
+    assert three["metadata"]["managedFields"][1] == entry(
+        "kubectl-label", {"f:metadata": {"f:labels": {"f:env": {}, "f:tier": {}}}},
+        "2026-11-26T16:15:00Z")
 
 
 def test_a_write_that_changes_nothing_keeps_entries_and_times() -> None:

@@ -117,8 +117,8 @@ def test_patch_metadata_is_applied(schema):
 
 def test_descriptions(schema):
     pod = schema.types[CORE + "Pod"]
-    assert pod.description.startswith("Pod is a collection of containers")
-    assert pod.fields["spec"].description.startswith("Specification of the desired behavior")
+    assert pod.description.startswith("The smallest unit Kubernetes runs")
+    assert pod.fields["spec"].description.startswith("The pod's desired state")
     assert "HKEY_LOCAL_MACHINE\\\\SYSTEM" in \
         schema.types[CORE + "PodSpec"].fields["setHostnameAsFQDN"].description
     assert "# noqa" not in schema.types[CORE + "Container"].fields["image"].description

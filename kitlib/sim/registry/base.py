@@ -9,11 +9,20 @@ request handling in ``apiserver`` stays the same for every kind and calls these 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar, Protocol
 
 from kitlib.sim.machinery.errors import FieldError
+from kitlib.sim.machinery.validation import name_is_dns_subdomain
 
 JSON = dict[str, Any]
+
+
+class Transaction(Protocol):
+    """What a write took from shared pools (ClusterIPs, NodePorts): kept or given back."""
+
+    def commit(self) -> None: ...
+
+    def revert(self) -> None: ...
 
 
 class Strategy:
@@ -29,6 +38,23 @@ class Strategy:
     allow_create_on_update: ClassVar[bool] = False
     #: Field selectors this kind supports besides metadata.name and metadata.namespace.
     selectable_fields: ClassVar[tuple[str, ...]] = ()
+    #: The kind's name rule (DNS-1123 subdomain for most; labels for Services, Namespaces).
+    name_fn: ClassVar[Callable[..., list[str]]] = staticmethod(name_is_dns_subdomain)
+    #: False for kinds whose metadata the server does not validate (core/v1 Events).
+    validates_object_meta: ClassVar[bool] = True
+
+    def begin_create(self, obj: JSON) -> Transaction | None:
+        """Take what a new object needs from shared pools (after defaulting)."""
+        return None
+
+    def begin_update(self, new: JSON, old: JSON) -> Transaction | None:
+        return None
+
+    def deleted(self, obj: JSON) -> None:
+        """The object is gone for good: give back what it held."""
+
+    def restored(self, obj: JSON) -> None:
+        """The object was read back from disk at start-up: mark what it holds as taken."""
 
     def default(self, obj: JSON) -> None:
         """Fill in defaults, as the server's defaulting functions do after decoding."""
@@ -107,7 +133,9 @@ class ResourceType:
     subresources: tuple[str, ...] = ()          # "status", "scale", "binding", ...
     verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list",
                               "patch", "update", "watch")
-    strategy: Strategy = field(default_factory=Strategy)
+    # Strategies hold per-cluster state (allocators): two clusters' catalogues of the same
+    # resources compare equal all the same.
+    strategy: Strategy = field(default_factory=Strategy, compare=False)
     # Where the kind's defaulting and validation errors are reported: Go's "Pod", "Deployment".
     list_kind: str = ""
 

@@ -14,7 +14,8 @@ from typing import Any, Callable
 from kitlib.sim.clock import Clock
 from kitlib.sim.machinery import errors
 from kitlib.sim.machinery.errors import FieldError
-from kitlib.sim.registry.base import ResourceType
+from kitlib.sim.machinery.validation import validate_metadata_for
+from kitlib.sim.registry.base import ResourceType, Transaction
 from kitlib.sim.registry.options import DeleteOptions, WriteOptions
 from kitlib.sim.store.records import Record, make_record
 from kitlib.sim.store.store import Store
@@ -34,7 +35,6 @@ ManagedFieldsHook = Callable[..., None]
 
 @dataclass(kw_only=True)
 class Hooks:
-    validate_meta: Callable[..., list[FieldError]]
     validate_meta_update: Callable[..., list[FieldError]]
     update_managed_fields: ManagedFieldsHook | None = None
 
@@ -129,8 +129,14 @@ class ResourceStore:
                                      "message": f"namespace {namespace} is being terminated",
                                      "field": "metadata.namespace"}]})
 
-    def prepare_create(self, obj: JSON, *, namespace: str | None) -> JSON:
-        """Defaults, system fields and validation of a new object; raises on any problem."""
+    def prepare_create(self, obj: JSON, *, namespace: str | None,
+                       options: WriteOptions | None = None,
+                       operation: str = "Update") -> tuple[JSON, Transaction | None]:
+        """Defaults, system fields and validation of a new object; raises on any problem.
+
+        Returns the object and what it took from shared pools (a Service's ClusterIP),
+        which the caller commits once the object is stored, or reverts.
+        """
         res = self.resource
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):
@@ -150,20 +156,29 @@ class ResourceStore:
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self._generate_name(meta["generateName"], meta.get("namespace", ""))
         self.strategy.default(obj)
-        self.strategy.prepare_for_create(obj)
-        meta["uid"] = self.registry.clock.uid()
-        meta["creationTimestamp"] = self.registry.clock.timestamp()
-        for system in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
-            meta.pop(system, None)
-        if self.strategy.has_generation:
-            meta["generation"] = 1
-        else:
-            meta.pop("generation", None)
-        problems = self.registry.hooks.validate_meta(meta, namespaced=res.namespaced)
-        problems += self.strategy.validate(obj)
-        if problems:
-            raise self.invalid(meta.get("name", ""), problems)
-        return obj
+        # Fields are credited to the writer as sent and defaulted, before the strategy
+        # resets status or allocates (a ClusterIP belongs to no client).
+        self._track_fields(None, obj, options or WriteOptions(), operation=operation)
+        txn = self.strategy.begin_create(obj)
+        try:
+            self.strategy.prepare_for_create(obj)
+            meta["uid"] = self.registry.clock.uid()
+            meta["creationTimestamp"] = self.registry.clock.timestamp()
+            for system in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
+                meta.pop(system, None)
+            if self.strategy.has_generation:
+                meta["generation"] = 1
+            else:
+                meta.pop("generation", None)
+            problems = validate_metadata_for(self.strategy, obj, namespaced=res.namespaced)
+            problems += self.strategy.validate(obj)
+            if problems:
+                raise self.invalid(meta.get("name", ""), problems)
+        except BaseException:
+            if txn is not None:
+                txn.revert()
+            raise
+        return obj, txn
 
     def _generate_name(self, prefix: str, namespace: str) -> str:
         rand = self.registry.clock.random
@@ -175,19 +190,27 @@ class ResourceStore:
         return name
 
     async def create(self, obj: JSON, *, namespace: str | None = None,
-                     options: WriteOptions | None = None) -> Record:
+                     options: WriteOptions | None = None, operation: str = "Update") -> Record:
         options = options or WriteOptions()
-        obj = self.prepare_create(obj, namespace=namespace)
-        meta = obj["metadata"]
-        name, ns = meta["name"], self._ns(meta.get("namespace"))
-        self._check_namespace(ns, name)
-        if self.store.get(self.key, ns, name) is not None:
-            raise errors.AlreadyExists(resource=self.resource.plural, group=self.resource.group,
-                                       name=name)
-        self._track_fields(None, obj, options, operation="Update")
-        if options.dry_run:
-            return make_record(obj, rv=0, fields=self.strategy.field_values(obj))
-        record = self.store.create(self.key, obj, fields=self.strategy.field_values(obj))
+        obj, txn = self.prepare_create(obj, namespace=namespace, options=options,
+                                       operation=operation)
+        try:
+            meta = obj["metadata"]
+            name, ns = meta["name"], self._ns(meta.get("namespace"))
+            self._check_namespace(ns, name)
+            if self.store.get(self.key, ns, name) is not None:
+                raise errors.AlreadyExists(resource=self.resource.plural,
+                                           group=self.resource.group, name=name)
+            if options.dry_run:
+                raise _DryRun(make_record(obj, rv=0, fields=self.strategy.field_values(obj)))
+            record = self.store.create(self.key, obj, fields=self.strategy.field_values(obj))
+        except _DryRun as dry:
+            _finish(txn, keep=False)
+            return dry.record
+        except BaseException:
+            _finish(txn, keep=False)
+            raise
+        _finish(txn, keep=True)
         await self.store.settled(record.rv)
         return record
 
@@ -212,23 +235,23 @@ class ResourceStore:
             obj = transform(None)
             self._check_url_identity(obj, namespace=ns, name=name)
             obj.setdefault("metadata", {}).pop("resourceVersion", None)
-            return await self.create(obj, namespace=ns, options=options), True
+            return await self.create(obj, namespace=ns, options=options,
+                                     operation=operation), True
         old = current.object()
         new = transform(current.object())
         self._check_url_identity(new, namespace=ns, name=name)
-        new = self.prepare_update(new, old, subresource=options.subresource)
-        self._track_fields(old, new, options, operation=operation)
-        if _same(new, old):
-            return current, False
+        new, txn = self.prepare_update(new, old, subresource=options.subresource,
+                                       options=options, operation=operation)
+        if _same(new, old) or options.dry_run:
+            _finish(txn, keep=False)
+            return (current if _same(new, old) else self._record(new, rv=current.rv)), False
         meta = new["metadata"]
         if meta.get("deletionTimestamp") and not meta.get("finalizers") \
                 and not self.strategy.deletion_pending(new):
             # The last finalizer is gone: the deletion it held back completes now.
-            if options.dry_run:
-                return current, False
-            return self.store.delete(self.key, current), False
-        if options.dry_run:
-            return self._record(new, rv=current.rv), False
+            _finish(txn, keep=False)
+            return await self._remove(current, DeleteOptions()), False
+        _finish(txn, keep=True)
         record = self.store.update(self.key, new, prev=current,
                                    fields=self.strategy.field_values(new))
         await self.store.settled(record.rv)
@@ -248,8 +271,11 @@ class ResourceStore:
                                         "the namespace sent on the request")
             meta["namespace"] = namespace
 
-    def prepare_update(self, new: JSON, old: JSON, *, subresource: str = "") -> JSON:
-        """Checks and system fields of an update (rest.BeforeUpdate)."""
+    def prepare_update(self, new: JSON, old: JSON, *, subresource: str = "",
+                       options: WriteOptions | None = None,
+                       operation: str = "Update") -> tuple[JSON, Transaction | None]:
+        """Checks and system fields of an update (rest.BeforeUpdate), and what it took
+        from shared pools (to commit once stored)."""
         res, meta, old_meta = self.resource, new["metadata"], old["metadata"]
         new["apiVersion"] = res.api_version
         new["kind"] = res.kind
@@ -261,8 +287,20 @@ class ResourceStore:
             raise self.invalid(old_meta["name"], [errors.invalid(
                 "metadata.resourceVersion", 0, "must be specified for an update")])
         self.strategy.default(new)
+        self._track_fields(old, new, options or WriteOptions(), operation=operation)
         # The server's own subresources (binding) write exactly what they were asked to.
         trusted = subresource not in ("", "status", "scale", "finalize")
+        txn = self.strategy.begin_update(new, old) if subresource in ("", "scale") else None
+        try:
+            self._prepare_update(new, old, subresource=subresource, trusted=trusted)
+        except BaseException:
+            _finish(txn, keep=False)
+            raise
+        return new, txn
+
+    def _prepare_update(self, new: JSON, old: JSON, *, subresource: str,
+                        trusted: bool) -> None:
+        res, meta, old_meta = self.resource, new["metadata"], old["metadata"]
         if subresource == "status":
             self.strategy.prepare_for_status_update(new, old)
         elif not trusted:
@@ -287,14 +325,13 @@ class ResourceStore:
             problems += self.strategy.validate_update(new, old)
         if problems:
             raise self.invalid(old_meta["name"], problems)
-        return new
 
     def _track_fields(self, old: JSON | None, new: JSON, options: WriteOptions, *,
                       operation: str) -> None:
         hook = self.registry.hooks.update_managed_fields
-        if hook is None or operation == "Apply" or not options.field_manager:
-            return
-        hook(old=old, new=new, manager=options.field_manager, operation=operation,
+        if hook is None or operation == "Apply":
+            return      # server-side apply keeps its own books
+        hook(old=old, new=new, manager=options.field_manager or "unknown", operation=operation,
              resource=self.resource, subresource=options.subresource,
              now=self.registry.clock.timestamp())
 
@@ -350,8 +387,21 @@ class ResourceStore:
         if options.dry_run:
             return current
         final = self.store.delete(self.key, current)
+        self.strategy.deleted(final.object())
         await self.store.settled(final.rv)
         return final
+
+
+class _DryRun(Exception):
+    """Carries a dry run's result past the write it must not make."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+
+
+def _finish(txn: Transaction | None, *, keep: bool) -> None:
+    if txn is not None:
+        txn.commit() if keep else txn.revert()
 
 
 def _rfc3339(seconds: float) -> str:

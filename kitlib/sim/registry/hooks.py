@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kitlib.sim.machinery.patch.managedfields import update_managed_fields
-from kitlib.sim.machinery.validation import validate_object_meta, validate_object_meta_update
+from kitlib.sim.machinery.validation import validate_object_meta_update
 from kitlib.sim.registry.base import ResourceType
 from kitlib.sim.registry.generic import Hooks
 from kitlib.sim.schema.builder import load_schema
@@ -23,6 +23,5 @@ def track_managed_fields(*, old: JSON | None, new: JSON, manager: str, operation
 
 
 def registry_hooks() -> Hooks:
-    return Hooks(validate_meta=validate_object_meta,
-                 validate_meta_update=validate_object_meta_update,
+    return Hooks(validate_meta_update=validate_object_meta_update,
                  update_managed_fields=track_managed_fields)

@@ -1,10 +1,12 @@
-"""Descriptions the official client's models do not carry.
+"""Our own descriptions for the types and fields the client models leave undescribed.
 
-The API server's OpenAPI documents describe every type, and every field, with the Go doc
-comments of k8s.io/api; ``kubectl explain`` prints them.  The Python client keeps only the
-descriptions of fields whose type is not another object (its generator drops the
-description next to a ``$ref``) and none of the types' own.  These are the missing ones for
-the types this server serves, as the API documents them.
+``kubectl explain`` reads the ``description`` of every definition and property in the OpenAPI
+documents this server publishes.  The schema builder takes field descriptions from the
+official Python client's models, but those models carry none for a type itself, and none for
+a field whose value is another object (their generator discards the text next to a ``$ref``).
+This module fills those gaps for the types the kit serves.  The texts are written for the kit,
+in our words: they state how Kubernetes 1.32 behaves (defaults, allowed values, what cannot be
+changed), not how its reference documentation phrases it.
 """
 
 from __future__ import annotations
@@ -12,1106 +14,963 @@ from __future__ import annotations
 _C = "io.k8s.api.core.v1."
 _A = "io.k8s.api.apps.v1."
 _M = "io.k8s.apimachinery.pkg.apis.meta.v1."
-_CONV = "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md"
-OBJECT_META = f"Standard object's metadata. More info: {_CONV}#metadata"
-LIST_META = f"Standard list metadata. More info: {_CONV}#types-kinds"
-SPEC_STATUS = f"More info: {_CONV}#spec-and-status"
-_PROBE = "More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes"
+_REF = "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/"
+_META_URL = f"{_REF}object-meta/"
+_STORAGE = "https://kubernetes.io/docs/concepts/storage/volumes#"
+
+OBJECT_META = ("Identity and bookkeeping for this object: name, namespace, labels, annotations, "
+               "owners and finalizers, plus fields the server fills in such as uid and "
+               f"resourceVersion. See {_META_URL}")
+LIST_META = ("Data about the collection as a whole: the resourceVersion it was read at and, for "
+             "paged reads, the continue token and a count of what is left. See "
+             f"{_REF}list-meta/")
+SPEC_STATUS = "See https://kubernetes.io/docs/concepts/overview/working-with-objects/" \
+              "#object-spec-and-status"
+_PROBE = "See https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes"
+_POD_TEMPLATE = ("https://kubernetes.io/docs/concepts/workloads/controllers/"
+                 "replicationcontroller#pod-template")
+
+
+def _listing(kind: str) -> str:
+    return f"A collection of {kind} objects, as returned by a list request."
+
+
+_EVENT_CAVEAT = ("Events expire after a retention period, and the reasons and messages "
+                 "components emit may change between releases, so treat them as best-effort "
+                 "hints for people rather than something to build logic on.")
 
 #: Definition name -> the type's own description.
 TYPES: dict[str, str] = {
-    _C + "Pod": "Pod is a collection of containers that can run on a host. This resource is "
-                "created by clients and scheduled onto hosts.",
-    _C + "PodList": "PodList is a list of Pods.",
-    _C + "PodSpec": "PodSpec is a description of a pod.",
-    _C + "PodStatus": "PodStatus represents information about the status of a pod. Status may "
-                      "trail the actual state of a system, especially if the node that hosts "
-                      "the pod cannot contact the control plane.",
-    _C + "PodTemplateSpec": "PodTemplateSpec describes the data a pod should have when created "
-                            "from a template",
-    _C + "PodCondition": "PodCondition contains details for the current condition of this pod.",
-    _C + "PodIP": "PodIP represents a single IP address allocated to the pod.",
-    _C + "HostIP": "HostIP represents a single IP address allocated to the host.",
-    _C + "PodOS": "PodOS defines the OS parameters of a pod.",
-    _C + "PodDNSConfig": "PodDNSConfig defines the DNS parameters of a pod in addition to those "
-                         "generated from DNSPolicy.",
-    _C + "PodDNSConfigOption": "PodDNSConfigOption defines DNS resolver options of a pod.",
-    _C + "PodReadinessGate": "PodReadinessGate contains the reference to a pod condition",
-    _C + "PodSchedulingGate": "PodSchedulingGate is associated to a Pod to guard its "
-                              "scheduling.",
-    _C + "PodResourceClaim": "PodResourceClaim references exactly one ResourceClaim, either "
-                             "directly or by naming a ResourceClaimTemplate which is then "
-                             "turned into a ResourceClaim for the pod.\n\nIt adds a name to it "
-                             "that uniquely identifies the ResourceClaim inside the Pod. "
-                             "Containers that need access to the ResourceClaim reference it "
-                             "with this name.",
-    _C + "PodResourceClaimStatus": "PodResourceClaimStatus is stored in the PodStatus for each "
-                                   "PodResourceClaim which references a ResourceClaimTemplate. "
-                                   "It stores the generated name for the corresponding "
-                                   "ResourceClaim.",
-    _C + "PodSecurityContext": "PodSecurityContext holds pod-level security attributes and "
-                               "common container settings. Some fields are also present in "
-                               "container.securityContext.  Field values of "
-                               "container.securityContext take precedence over field values "
-                               "of PodSecurityContext.",
-    _C + "SecurityContext": "SecurityContext holds security configuration that will be applied "
-                            "to a container. Some fields are present in both SecurityContext "
-                            "and PodSecurityContext.  When both are set, the values in "
-                            "SecurityContext take precedence.",
-    _C + "SELinuxOptions": "SELinuxOptions are the labels to be applied to the container",
-    _C + "SeccompProfile": "SeccompProfile defines a pod/container's seccomp profile settings. "
-                           "Only one profile source may be set.",
-    _C + "AppArmorProfile": "AppArmorProfile defines a pod or container's AppArmor settings.",
-    _C + "WindowsSecurityContextOptions": "WindowsSecurityContextOptions contain "
-                                          "Windows-specific options and credentials.",
-    _C + "Capabilities": "Adds and removes POSIX capabilities from running containers.",
-    _C + "Sysctl": "Sysctl defines a kernel parameter to be set",
-    _C + "Container": "A single application container that you want to run within a pod.",
-    _C + "EphemeralContainer": "An EphemeralContainer is a temporary container that you may add "
-                               "to an existing Pod for user-initiated activities such as "
-                               "debugging. Ephemeral containers have no resource or scheduling "
-                               "guarantees, and they will not be restarted when they exit or "
-                               "when a Pod is removed or restarted. The kubelet may evict a Pod "
-                               "if an ephemeral container causes the Pod to exceed its resource "
-                               "allocation.\n\nTo add an ephemeral container, use the "
-                               "ephemeralcontainers subresource of an existing Pod. Ephemeral "
-                               "containers may not be removed or restarted.",
-    _C + "ContainerPort": "ContainerPort represents a network port in a single container.",
-    _C + "ContainerResizePolicy": "ContainerResizePolicy represents resource resize policy for "
-                                  "the container.",
-    _C + "ContainerState": "ContainerState holds a possible state of container. Only one of its "
-                           "members may be specified. If none of them is specified, the default "
-                           "one is ContainerStateWaiting.",
-    _C + "ContainerStateRunning": "ContainerStateRunning is a running state of a container.",
-    _C + "ContainerStateTerminated": "ContainerStateTerminated is a terminated state of a "
-                                     "container.",
-    _C + "ContainerStateWaiting": "ContainerStateWaiting is a waiting state of a container.",
-    _C + "ContainerStatus": "ContainerStatus contains details for the current status of this "
-                            "container.",
-    _C + "ContainerUser": "ContainerUser represents user identity information",
-    _C + "LinuxContainerUser": "LinuxContainerUser represents user identity information in "
-                               "Linux containers",
-    _C + "ContainerImage": "Describe a container image",
-    _C + "EnvVar": "EnvVar represents an environment variable present in a Container.",
-    _C + "EnvVarSource": "EnvVarSource represents a source for the value of an EnvVar.",
-    _C + "EnvFromSource": "EnvFromSource represents the source of a set of ConfigMaps",
-    _C + "ConfigMapEnvSource": "ConfigMapEnvSource selects a ConfigMap to populate the "
-                               "environment variables with.\n\nThe contents of the target "
-                               "ConfigMap's Data field will represent the key-value pairs as "
-                               "environment variables.",
-    _C + "SecretEnvSource": "SecretEnvSource selects a Secret to populate the environment "
-                            "variables with.\n\nThe contents of the target Secret's Data field "
-                            "will represent the key-value pairs as environment variables.",
-    _C + "ConfigMapKeySelector": "Selects a key from a ConfigMap.",
-    _C + "SecretKeySelector": "SecretKeySelector selects a key of a Secret.",
-    _C + "ObjectFieldSelector": "ObjectFieldSelector selects an APIVersioned field of an "
-                                "object.",
-    _C + "ResourceFieldSelector": "ResourceFieldSelector represents container resources (cpu, "
-                                  "memory) and their output format",
-    _C + "ResourceRequirements": "ResourceRequirements describes the compute resource "
-                                 "requirements.",
-    _C + "VolumeResourceRequirements": "VolumeResourceRequirements describes the storage "
-                                       "resource requirements for a volume.",
-    _C + "ResourceClaim": "ResourceClaim references one entry in PodSpec.ResourceClaims.",
-    _C + "ResourceHealth": "ResourceHealth represents the health of a resource. It has the "
-                           "latest device health information. This is a part of KEP "
-                           "https://kep.k8s.io/4680.",
-    _C + "ResourceStatus": "ResourceStatus represents the status of a single resource "
-                           "allocated to a Pod.",
-    _C + "Probe": "Probe describes a health check to be performed against a container to "
-                  "determine whether it is alive or ready to receive traffic.",
-    _C + "ExecAction": "ExecAction describes a \"run in container\" action.",
-    _C + "HTTPGetAction": "HTTPGetAction describes an action based on HTTP Get requests.",
-    _C + "HTTPHeader": "HTTPHeader describes a custom header to be used in HTTP probes",
-    _C + "TCPSocketAction": "TCPSocketAction describes an action based on opening a socket",
-    _C + "GRPCAction": "GRPCAction specifies an action involving a GRPC service.",
-    _C + "SleepAction": "SleepAction describes a \"sleep\" action.",
-    _C + "Lifecycle": "Lifecycle describes actions that the management system should take in "
-                      "response to container lifecycle events. For the PostStart and PreStop "
-                      "lifecycle handlers, management of the container blocks until the action "
-                      "is complete, unless the container process fails, in which case the "
-                      "handler is aborted.",
-    _C + "LifecycleHandler": "LifecycleHandler defines a specific action that should be taken "
-                             "in a lifecycle hook. One and only one of the fields, except "
-                             "TCPSocket must be specified.",
-    _C + "VolumeMount": "VolumeMount describes a mounting of a Volume within a container.",
-    _C + "VolumeMountStatus": "VolumeMountStatus shows status of volume mounts.",
-    _C + "VolumeDevice": "volumeDevice describes a mapping of a raw block device within a "
+    _C + "Pod": "The smallest unit Kubernetes runs: one or more containers scheduled together "
+                "onto a single node, sharing its network identity, volumes and lifecycle. "
+                "Clients (or controllers acting for them) create pods; the scheduler picks the "
+                "node.",
+    _C + "PodList": _listing("Pod"),
+    _C + "PodSpec": "The desired state of a pod: its containers, volumes, scheduling "
+                    "constraints, restart behaviour and security settings.",
+    _C + "PodStatus": "What the system last observed about a pod: phase, conditions, IP "
+                      "addresses and the state of every container. It can lag behind reality, "
+                      "for example while the pod's node is cut off from the control plane.",
+    _C + "PodTemplateSpec": "The metadata and spec a controller (ReplicaSet, Job, ...) stamps "
+                            "onto each pod it creates.",
+    _C + "PodCondition": "One entry of a pod's condition list, such as Ready or PodScheduled, "
+                         "with its status and when and why it last changed.",
+    _C + "PodIP": "One IP address given to the pod; a dual-stack pod has one per address family.",
+    _C + "HostIP": "One IP address of the node the pod is running on.",
+    _C + "PodOS": "The operating system (linux or windows) the pod's containers need; it "
+                  "limits which fields the pod and its containers may set.",
+    _C + "PodDNSConfig": "Extra resolver settings (nameservers, search domains, options) added "
+                         "to the DNS configuration the kubelet derives from dnsPolicy.",
+    _C + "PodDNSConfigOption": "One resolver option for the pod's resolv.conf: a name and an "
+                               "optional value, for example ndots with 2.",
+    _C + "PodReadinessGate": "Names an additional pod condition that has to be True before the "
+                             "pod counts as ready.",
+    _C + "PodSchedulingGate": "A named hold on a pod: the scheduler leaves the pod alone until "
+                              "every gate has been removed from spec.schedulingGates.",
+    _C + "PodResourceClaim": "Gives a pod-local name to one dynamic resource allocation claim: "
+                             "either an existing ResourceClaim or a ResourceClaimTemplate from "
+                             "which a claim is generated for this pod. Containers ask for the "
+                             "claim by that name.",
+    _C + "PodResourceClaimStatus": "For a pod resource claim made from a ResourceClaimTemplate, "
+                                   "records the name of the ResourceClaim generated for this "
+                                   "pod.",
+    _C + "PodSecurityContext": "Security settings for the whole pod, which also act as defaults "
+                               "for its containers. When a container's securityContext sets the "
+                               "same field, the container's value is used.",
+    _C + "SecurityContext": "Security settings for one container: user and group, "
+                            "capabilities, privilege, seccomp and so on. Fields that also exist "
+                            "at pod level override the pod's value for this container.",
+    _C + "SELinuxOptions": "The SELinux user, role, type and level to label a container with.",
+    _C + "SeccompProfile": "Chooses the seccomp filter of a pod or container: the runtime's "
+                           "default, a profile file on the node, or none (Unconfined). Give "
+                           "exactly one source.",
+    _C + "AppArmorProfile": "Chooses the AppArmor profile of a pod or container: the runtime's "
+                            "default, a profile already loaded on the node, or none "
+                            "(Unconfined).",
+    _C + "WindowsSecurityContextOptions": "Settings that only matter on Windows nodes: the user "
+                                          "name to run as, GMSA credential specs and "
+                                          "HostProcess mode.",
+    _C + "Capabilities": "Linux capabilities to grant to, or take away from, a container's "
+                         "processes.",
+    _C + "Sysctl": "A kernel parameter name and the value to set it to for the pod.",
+    _C + "Container": "One application container of a pod: the image to run, its command and "
+                      "arguments, environment, ports, resources, probes and mounts.",
+    _C + "EphemeralContainer": "A short-lived container added to a running pod, usually to "
+                               "debug it (kubectl debug). It is added through the pod's "
+                               "ephemeralcontainers subresource, gets neither guaranteed resources "
+                               "nor scheduling guarantees, and is never restarted, not even "
+                               "when the pod is; "
+                               "once added it cannot be removed. If it pushes the pod past its "
+                               "resource allocation, the kubelet may evict the pod.",
+    _C + "ContainerPort": "A network port a container listens on, with an optional name, "
+                          "protocol and host binding.",
+    _C + "ContainerResizePolicy": "For one resource (cpu or memory), whether changing it in "
+                                  "place needs the container to be restarted.",
+    _C + "ContainerState": "Where a container is in its life. At most one of waiting, running "
+                           "and terminated is set; when none is, read it as waiting.",
+    _C + "ContainerStateRunning": "Details of a container that is running, such as when it "
+                                  "started.",
+    _C + "ContainerStateTerminated": "Details of a container that has stopped: exit code, "
+                                     "signal, reason, message, start and finish times.",
+    _C + "ContainerStateWaiting": "Details of a container that has not started yet or is "
+                                  "waiting to be restarted, with the reason, for example "
+                                  "ContainerCreating or CrashLoopBackOff.",
+    _C + "ContainerStatus": "The kubelet's report on one container of the pod: state, "
+                            "readiness, restart count, image and resources.",
+    _C + "ContainerUser": "The identity a container's first process was started with, as "
+                          "reported by the container runtime.",
+    _C + "LinuxContainerUser": "The uid, gid and supplementary groups a Linux container's first "
+                               "process was started with.",
+    _C + "ContainerImage": "An image stored on a node, with the names (tags, digests) it is "
+                           "known by and its size.",
+    _C + "EnvVar": "One environment variable of a container, set either to a literal value or "
+                   "from a reference.",
+    _C + "EnvVarSource": "Where an environment variable gets its value: a ConfigMap key, a "
+                         "Secret key, a field of the pod, or a resource amount of the "
                          "container.",
-    _C + "Volume": "Volume represents a named volume in a pod that may be accessed by any "
-                   "container in the pod.",
-    _C + "Affinity": "Affinity is a group of affinity scheduling rules.",
-    _C + "NodeAffinity": "Node affinity is a group of node affinity scheduling rules.",
-    _C + "PodAffinity": "Pod affinity is a group of inter pod affinity scheduling rules.",
-    _C + "PodAntiAffinity": "Pod anti affinity is a group of inter pod anti affinity "
-                            "scheduling rules.",
-    _C + "PodAffinityTerm": "Defines a set of pods (namely those matching the labelSelector "
-                            "relative to the given namespace(s)) that this pod should be "
-                            "co-located (affinity) or not co-located (anti-affinity) with, "
-                            "where co-located is defined as running on a node whose value of "
-                            "the label with key <topologyKey> matches that of any node on "
-                            "which a pod of the set of pods is running",
-    _C + "WeightedPodAffinityTerm": "The weights of all of the matched WeightedPodAffinityTerm "
-                                    "fields are added per-node to find the most preferred "
-                                    "node(s)",
-    _C + "NodeSelector": "A node selector represents the union of the results of one or more "
-                         "label queries over a set of nodes; that is, it represents the OR of "
-                         "the selectors represented by the node selector terms.",
-    _C + "NodeSelectorTerm": "A null or empty node selector term matches no objects. The "
-                             "requirements of them are ANDed. The TopologySelectorTerm type "
-                             "implements a subset of the NodeSelectorTerm.",
-    _C + "NodeSelectorRequirement": "A node selector requirement is a selector that contains "
-                                    "values, a key, and an operator that relates the key and "
-                                    "values.",
-    _C + "PreferredSchedulingTerm": "An empty preferred scheduling term matches all objects "
-                                    "with implicit weight 0 (i.e. it's a no-op). A null "
-                                    "preferred scheduling term matches no objects (i.e. is "
-                                    "also a no-op).",
-    _C + "Toleration": "The pod this Toleration is attached to tolerates any taint that matches "
-                       "the triple <key,value,effect> using the matching operator <operator>.",
-    _C + "Taint": "The node this Taint is attached to has the \"effect\" on any pod that does "
-                  "not tolerate the Taint.",
-    _C + "TopologySpreadConstraint": "TopologySpreadConstraint specifies how to spread matching "
-                                     "pods among the given topology.",
-    _C + "HostAlias": "HostAlias holds the mapping between IP and hostnames that will be "
-                      "injected as an entry in the pod's hosts file.",
-    _C + "LocalObjectReference": "LocalObjectReference contains enough information to let you "
-                                 "locate the referenced object inside the same namespace.",
-    _C + "ObjectReference": "ObjectReference contains enough information to let you inspect or "
-                            "modify the referred object.",
-    _C + "TypedLocalObjectReference": "TypedLocalObjectReference contains enough information to "
-                                      "let you locate the typed referenced object inside the "
-                                      "same namespace.",
-    _C + "TypedObjectReference": "TypedObjectReference contains enough information to let you "
-                                 "locate the typed referenced object",
-    _C + "KeyToPath": "Maps a string key to a path within a volume.",
-    _C + "HostPathVolumeSource": "Represents a host path mapped into a pod. Host path volumes "
-                                 "do not support ownership management or SELinux relabeling.",
-    _C + "EmptyDirVolumeSource": "Represents an empty directory for a pod. Empty directory "
-                                 "volumes support ownership management and SELinux relabeling.",
-    _C + "SecretVolumeSource": "Adapts a Secret into a volume.\n\nThe contents of the target "
-                               "Secret's Data field will be presented in a volume as files "
-                               "using the keys in the Data field as the file names. Secret "
-                               "volumes support ownership management and SELinux relabeling.",
-    _C + "ConfigMapVolumeSource": "Adapts a ConfigMap into a volume.\n\nThe contents of the "
-                                  "target ConfigMap's Data field will be presented in a volume "
-                                  "as files using the keys in the Data field as the file names, "
-                                  "unless the items element is populated with specific mappings "
-                                  "of keys to paths. ConfigMap volumes support ownership "
-                                  "management and SELinux relabeling.",
-    _C + "ProjectedVolumeSource": "Represents a projected volume source",
-    _C + "VolumeProjection": "Projection that may be projected along with other supported "
-                             "volume types. Exactly one of these fields must be set.",
-    _C + "SecretProjection": "Adapts a secret into a projected volume.\n\nThe contents of the "
-                             "target Secret's Data field will be presented in a projected "
-                             "volume as files using the keys in the Data field as the file "
-                             "names. Note that this is identical to a secret volume source "
-                             "without the default mode.",
-    _C + "ConfigMapProjection": "Adapts a ConfigMap into a projected volume.\n\nThe contents of "
-                                "the target ConfigMap's Data field will be presented in a "
-                                "projected volume as files using the keys in the Data field as "
-                                "the file names, unless the items element is populated with "
-                                "specific mappings of keys to paths. Note that this is "
-                                "identical to a configmap volume source without the default "
-                                "mode.",
-    _C + "DownwardAPIProjection": "Represents downward API info for projecting into a projected "
-                                  "volume. Note that this is identical to a downwardAPI volume "
-                                  "source without the default mode.",
-    _C + "DownwardAPIVolumeSource": "DownwardAPIVolumeSource represents a volume containing "
-                                    "downward API info. Downward API volumes support ownership "
-                                    "management and SELinux relabeling.",
-    _C + "DownwardAPIVolumeFile": "DownwardAPIVolumeFile represents information to create the "
-                                  "file containing the pod field",
-    _C + "ServiceAccountTokenProjection": "ServiceAccountTokenProjection represents a projected "
-                                          "service account token volume. This projection can be "
-                                          "used to insert a service account token into the pods "
-                                          "runtime filesystem for use against APIs (Kubernetes "
-                                          "API Server or otherwise).",
-    _C + "ClusterTrustBundleProjection": "ClusterTrustBundleProjection describes how to select "
-                                         "a set of ClusterTrustBundle objects and project their "
-                                         "contents into the pod filesystem.",
-    _C + "PersistentVolumeClaimVolumeSource": "PersistentVolumeClaimVolumeSource references the "
-                                              "user's PVC in the same namespace. This volume "
-                                              "finds the bound PV and mounts that volume for "
-                                              "the pod. A PersistentVolumeClaimVolumeSource is, "
-                                              "essentially, a wrapper around another type of "
-                                              "volume that is owned by someone else (the "
-                                              "system).",
-    _C + "EphemeralVolumeSource": "Represents an ephemeral volume that is handled by a normal "
-                                  "storage driver.",
-    _C + "PersistentVolumeClaimTemplate": "PersistentVolumeClaimTemplate is used to produce "
-                                          "PersistentVolumeClaim objects as part of an "
-                                          "EphemeralVolumeSource.",
-    _C + "PersistentVolumeClaimSpec": "PersistentVolumeClaimSpec describes the common "
-                                      "attributes of storage devices and allows a Source for "
-                                      "provider-specific attributes",
-    _C + "CSIVolumeSource": "Represents a source location of a volume to mount, managed by an "
-                            "external CSI driver",
-    _C + "ImageVolumeSource": "ImageVolumeSource represents a image volume resource.",
-    _C + "NFSVolumeSource": "Represents an NFS mount that lasts the lifetime of a pod. NFS "
-                            "volumes do not support ownership management or SELinux relabeling.",
-    _C + "GitRepoVolumeSource": "Represents a volume that is populated with the contents of a "
-                                "git repository. Git repo volumes do not support ownership "
-                                "management. Git repo volumes support SELinux relabeling.\n\n"
-                                "DEPRECATED: GitRepo is deprecated. To provision a container "
-                                "with a git repo, mount an EmptyDir into an InitContainer that "
-                                "clones the repo using git, then mount the EmptyDir into the "
-                                "Pod's container.",
-    _C + "Service": "Service is a named abstraction of software service (for example, mysql) "
-                    "consisting of local port (for example 3306) that the proxy listens on, and "
-                    "the selector that determines which pods will answer requests sent through "
-                    "the proxy.",
-    _C + "ServiceList": "ServiceList holds a list of services.",
-    _C + "ServiceSpec": "ServiceSpec describes the attributes that a user creates on a service.",
-    _C + "ServiceStatus": "ServiceStatus represents the current status of a service.",
-    _C + "ServicePort": "ServicePort contains information on service's port.",
-    _C + "SessionAffinityConfig": "SessionAffinityConfig represents the configurations of "
-                                  "session affinity.",
-    _C + "ClientIPConfig": "ClientIPConfig represents the configurations of Client IP based "
-                           "session affinity.",
-    _C + "LoadBalancerStatus": "LoadBalancerStatus represents the status of a load-balancer.",
-    _C + "LoadBalancerIngress": "LoadBalancerIngress represents the status of a load-balancer "
-                                "ingress point: traffic intended for the service should be "
-                                "sent to an ingress point.",
-    _C + "PortStatus": "PortStatus represents the error condition of a service port",
-    _C + "ServiceAccount": "ServiceAccount binds together: * a name, understood by users, and "
-                           "perhaps by peripheral systems, for an identity * a principal that "
-                           "can be authenticated and authorized * a set of secrets",
-    _C + "ServiceAccountList": "ServiceAccountList is a list of ServiceAccount objects",
-    _C + "Endpoints": "Endpoints is a collection of endpoints that implement the actual "
-                      "service. Example:\n\n\t Name: \"mysvc\",\n\t Subsets: [\n\t   {\n\t     "
-                      "Addresses: [{\"ip\": \"10.10.1.1\"}, {\"ip\": \"10.10.2.2\"}],\n\t     "
-                      "Ports: [{\"name\": \"a\", \"port\": 8675}, {\"name\": \"b\", \"port\": "
-                      "309}]\n\t   },\n\t   {\n\t     Addresses: [{\"ip\": \"10.10.3.3\"}],\n\t"
-                      "     Ports: [{\"name\": \"a\", \"port\": 93}, {\"name\": \"b\", \"port\": "
-                      "76}]\n\t   },\n\t]",
-    _C + "EndpointsList": "EndpointsList is a list of endpoints.",
-    _C + "EndpointSubset": "EndpointSubset is a group of addresses with a common set of ports. "
-                           "The expanded set of endpoints is the Cartesian product of Addresses "
-                           "x Ports. For example, given:\n\n\t{\n\t  Addresses: [{\"ip\": "
-                           "\"10.10.1.1\"}, {\"ip\": \"10.10.2.2\"}],\n\t  Ports:     "
-                           "[{\"name\": \"a\", \"port\": 8675}, {\"name\": \"b\", \"port\": "
-                           "309}]\n\t}\n\nThe resulting set of endpoints can be viewed as:\n\n"
-                           "\ta: [ 10.10.1.1:8675, 10.10.2.2:8675 ],\n\tb: [ 10.10.1.1:309, "
-                           "10.10.2.2:309 ]",
-    _C + "EndpointAddress": "EndpointAddress is a tuple that describes single IP address.",
-    _C + "EndpointPort": "EndpointPort is a tuple that describes a single port.",
-    _C + "Node": "Node is a worker node in Kubernetes. Each node will have a unique identifier "
-                 "in the cache (i.e. in etcd).",
-    _C + "NodeList": "NodeList is the whole list of all Nodes which have been registered with "
-                     "master.",
-    _C + "NodeSpec": "NodeSpec describes the attributes that a node is created with.",
-    _C + "NodeStatus": "NodeStatus is information about the current status of a node.",
-    _C + "NodeCondition": "NodeCondition contains condition information for a node.",
-    _C + "NodeAddress": "NodeAddress contains information for the node's address.",
-    _C + "NodeSystemInfo": "NodeSystemInfo is a set of ids/uuids to uniquely identify the node.",
-    _C + "NodeDaemonEndpoints": "NodeDaemonEndpoints lists ports opened by daemons running on "
-                                "the Node.",
-    _C + "DaemonEndpoint": "DaemonEndpoint contains information about a single Daemon "
-                           "endpoint.",
-    _C + "NodeConfigSource": "NodeConfigSource specifies a source of node configuration. "
-                             "Exactly one subfield (excluding metadata) must be non-nil. This "
-                             "API is deprecated since 1.22",
-    _C + "ConfigMapNodeConfigSource": "ConfigMapNodeConfigSource contains the information to "
-                                      "reference a ConfigMap as a config source for the Node. "
-                                      "This API is deprecated since 1.22: https://git.k8s.io/"
-                                      "enhancements/keps/sig-node/281-dynamic-kubelet-"
-                                      "configuration",
-    _C + "NodeConfigStatus": "NodeConfigStatus describes the status of the config assigned by "
-                             "Node.Spec.ConfigSource.",
-    _C + "NodeFeatures": "NodeFeatures describes the set of features implemented by the CRI "
-                         "implementation. The features contained in the NodeFeatures should "
-                         "depend only on the cri implementation independent of runtime "
-                         "handlers.",
-    _C + "NodeRuntimeHandler": "NodeRuntimeHandler is a set of runtime handler information.",
-    _C + "NodeRuntimeHandlerFeatures": "NodeRuntimeHandlerFeatures is a set of features "
-                                       "implemented by the runtime handler.",
-    _C + "AttachedVolume": "AttachedVolume describes a volume attached to a node",
-    _C + "Namespace": "Namespace provides a scope for Names. Use of multiple namespaces is "
-                      "optional.",
-    _C + "NamespaceList": "NamespaceList is a list of Namespaces.",
-    _C + "NamespaceSpec": "NamespaceSpec describes the attributes on a Namespace.",
-    _C + "NamespaceStatus": "NamespaceStatus is information about the current status of a "
-                            "Namespace.",
-    _C + "NamespaceCondition": "NamespaceCondition contains details about state of namespace.",
-    _C + "ConfigMap": "ConfigMap holds configuration data for pods to consume.",
-    _C + "ConfigMapList": "ConfigMapList is a resource containing a list of ConfigMap objects.",
-    _C + "Secret": "Secret holds secret data of a certain type. The total bytes of the values "
-                   "in the Data field must be less than MaxSecretSize bytes.",
-    _C + "SecretList": "SecretList is a list of Secret.",
-    _C + "Event": "Event is a report of an event somewhere in the cluster.  Events have a "
-                  "limited retention time and triggers and messages may evolve with time.  "
-                  "Event consumers should not rely on the timing of an event with a given "
-                  "Reason reflecting a consistent underlying trigger, or the continued "
-                  "existence of events with that Reason.  Events should be treated as "
-                  "informative, best-effort, supplemental data.",
-    _C + "EventList": "EventList is a list of events.",
-    _C + "EventSeries": "EventSeries contain information on series of events, i.e. thing that "
-                        "was/is happening continuously for some time.",
-    _C + "EventSource": "EventSource contains information for an event.",
-    _C + "ReplicationController": "ReplicationController represents the configuration of a "
-                                  "replication controller.",
-    _C + "ReplicationControllerList": "ReplicationControllerList is a collection of replication "
-                                      "controllers.",
-    _C + "ReplicationControllerSpec": "ReplicationControllerSpec is the specification of a "
-                                      "replication controller.",
-    _C + "ReplicationControllerStatus": "ReplicationControllerStatus represents the current "
-                                        "status of a replication controller.",
-    _C + "ReplicationControllerCondition": "ReplicationControllerCondition describes the state "
-                                           "of a replication controller at a certain point.",
-    _C + "Binding": "Binding ties one object to another; for example, a pod is bound to a node "
-                    "by a scheduler.",
-    _A + "Deployment": "Deployment enables declarative updates for Pods and ReplicaSets.",
-    _A + "DeploymentList": "DeploymentList is a list of Deployments.",
-    _A + "DeploymentSpec": "DeploymentSpec is the specification of the desired behavior of the "
-                           "Deployment.",
-    _A + "DeploymentStatus": "DeploymentStatus is the most recently observed status of the "
-                             "Deployment.",
-    _A + "DeploymentStrategy": "DeploymentStrategy describes how to replace existing pods with "
-                               "new ones.",
-    _A + "RollingUpdateDeployment": "Spec to control the desired behavior of rolling update.",
-    _A + "DeploymentCondition": "DeploymentCondition describes the state of a deployment at a "
-                                "certain point.",
-    _A + "ReplicaSet": "ReplicaSet ensures that a specified number of pod replicas are running "
-                       "at any given time.",
-    _A + "ReplicaSetList": "ReplicaSetList is a collection of ReplicaSets.",
-    _A + "ReplicaSetSpec": "ReplicaSetSpec is the specification of a ReplicaSet.",
-    _A + "ReplicaSetStatus": "ReplicaSetStatus represents the current status of a ReplicaSet.",
-    _A + "ReplicaSetCondition": "ReplicaSetCondition describes the state of a replica set at a "
-                                "certain point.",
-    "io.k8s.api.coordination.v1.Lease": "Lease defines a lease concept.",
-    "io.k8s.api.coordination.v1.LeaseList": "LeaseList is a list of Lease objects.",
-    "io.k8s.api.coordination.v1.LeaseSpec": "LeaseSpec is a specification of a Lease.",
-    "io.k8s.api.discovery.v1.EndpointSlice": "EndpointSlice represents a subset of the "
-                                             "endpoints that implement a service. For a given "
-                                             "service there may be multiple EndpointSlice "
-                                             "objects, selected by labels, which must be joined "
-                                             "to produce the full set of endpoints.",
-    "io.k8s.api.discovery.v1.EndpointSliceList": "EndpointSliceList represents a list of "
-                                                 "endpoint slices",
-    "io.k8s.api.discovery.v1.Endpoint": "Endpoint represents a single logical \"backend\" "
-                                        "implementing a service.",
-    "io.k8s.api.discovery.v1.EndpointConditions": "EndpointConditions represents the current "
-                                                  "condition of an endpoint.",
-    "io.k8s.api.discovery.v1.EndpointHints": "EndpointHints provides hints describing how an "
-                                             "endpoint should be consumed.",
-    "io.k8s.api.discovery.v1.EndpointPort": "EndpointPort represents a Port used by an "
-                                            "EndpointSlice",
-    "io.k8s.api.discovery.v1.ForZone": "ForZone provides information about which zones should "
-                                       "consume this endpoint.",
-    "io.k8s.api.events.v1.Event": "Event is a report of an event somewhere in the cluster. It "
-                                  "generally denotes some state change in the system. Events "
-                                  "have a limited retention time and triggers and messages may "
-                                  "evolve with time.  Event consumers should not rely on the "
-                                  "timing of an event with a given Reason reflecting a "
-                                  "consistent underlying trigger, or the continued existence "
-                                  "of events with that Reason.  Events should be treated as "
-                                  "informative, best-effort, supplemental data.",
-    "io.k8s.api.events.v1.EventList": "EventList is a list of Event objects.",
-    "io.k8s.api.events.v1.EventSeries": "EventSeries contain information on series of events, "
-                                        "i.e. thing that was/is happening continuously for some "
-                                        "time. How often to update the EventSeries is up to the "
-                                        "event reporters. The default event reporter in "
-                                        "\"k8s.io/client-go/tools/events/event_broadcaster.go\" "
-                                        "shows how this struct is updated on heartbeats and can "
-                                        "guide customized reporter implementations.",
-    "io.k8s.api.autoscaling.v1.Scale": "Scale represents a scaling request for a resource.",
-    "io.k8s.api.autoscaling.v1.ScaleSpec": "ScaleSpec describes the attributes of a scale "
-                                           "subresource.",
-    "io.k8s.api.autoscaling.v1.ScaleStatus": "ScaleStatus represents the current status of a "
-                                             "scale subresource.",
-    "io.k8s.api.policy.v1.Eviction": "Eviction evicts a pod from its node subject to certain "
-                                     "policies and safety constraints. This is a subresource "
-                                     "of Pod.  A request to cause such an eviction is created "
-                                     "by POSTing to .../pods/<pod name>/evictions.",
-    "io.k8s.api.authentication.v1.TokenRequest": "TokenRequest requests a token for a given "
+    _C + "EnvFromSource": "Imports all keys of a ConfigMap or a Secret as environment "
+                          "variables, with an optional name prefix.",
+    _C + "ConfigMapEnvSource": "Names a ConfigMap whose data keys all become environment "
+                               "variables, one per key, holding that key's value.",
+    _C + "SecretEnvSource": "Names a Secret whose data keys all become environment variables, "
+                            "one per key, holding that key's value.",
+    _C + "ConfigMapKeySelector": "Names a ConfigMap of the pod's namespace and one of its keys.",
+    _C + "SecretKeySelector": "Names a Secret of the pod's namespace and one of its keys.",
+    _C + "ObjectFieldSelector": "Picks a field of the pod by its path, optionally interpreted in "
+                                "a given API version.",
+    _C + "ResourceFieldSelector": "Picks one of a container's resource requests or limits (cpu, "
+                                  "memory, ...) together with a divisor that sets the unit of "
+                                  "the value produced.",
+    _C + "ResourceRequirements": "The compute resources a container asks for (requests), the "
+                                 "most it may use (limits), and the dynamic resource claims it "
+                                 "uses.",
+    _C + "VolumeResourceRequirements": "How much storage a claim asks for and, optionally, an "
+                                       "upper bound.",
+    _C + "ResourceClaim": "Lets a container use one of the pod's resource claims, named as in "
+                          "spec.resourceClaims.",
+    _C + "ResourceHealth": "The latest known health of one device allocated to the pod "
+                           "(Healthy, Unhealthy or Unknown). Part of the alpha device health "
+                           "work of KEP-4680.",
+    _C + "ResourceStatus": "For one resource allocated to a pod, the health of each device "
+                           "that backs it.",
+    _C + "Probe": "A check the kubelet repeats against a container (by command, HTTP, TCP or "
+                  "gRPC) to find out whether it is alive, ready for traffic, or done starting.",
+    _C + "ExecAction": "Runs a command inside the container; exit status 0 means success.",
+    _C + "HTTPGetAction": "Sends an HTTP GET to the container; any status from 200 to 399 means "
+                          "success.",
+    _C + "HTTPHeader": "A custom header name and value to send with an HTTP probe.",
+    _C + "TCPSocketAction": "Tries to connect to a TCP port of the container; an accepted "
+                            "connection means success.",
+    _C + "GRPCAction": "Calls the standard gRPC health checking service on a port of the "
+                       "container.",
+    _C + "SleepAction": "Waits for a number of seconds; mostly used as a preStop hook.",
+    _C + "Lifecycle": "Hooks the kubelet runs around a container's life: postStart right after "
+                      "it is created, preStop before it is stopped. While a hook is running the "
+                      "kubelet holds off other work on that container, unless the container's "
+                      "process dies, which cuts the hook short.",
+    _C + "LifecycleHandler": "What a lifecycle hook does: run a command (exec), send an HTTP "
+                             "request (httpGet) or wait (sleep). Set exactly one of them; "
+                             "tcpSocket is accepted only for compatibility and does not work.",
+    _C + "VolumeMount": "Mounts one of the pod's volumes into the container at a path.",
+    _C + "VolumeMountStatus": "How a volume ended up mounted in a container, including the "
+                              "recursive read-only mode actually in effect.",
+    _C + "VolumeDevice": "Exposes a raw block volume to the container as a device file at a "
+                         "path.",
+    _C + "Volume": "A named volume of the pod that any of its containers can mount. Exactly one "
+                   "source (emptyDir, configMap, persistentVolumeClaim, ...) is set.",
+    _C + "Affinity": "Scheduling rules that place a pod relative to nodes and to other pods.",
+    _C + "NodeAffinity": "Hard or soft rules that steer a pod onto nodes with matching labels.",
+    _C + "PodAffinity": "Rules that draw a pod towards topology domains (a node, a zone, ...) "
+                        "where certain other pods already run.",
+    _C + "PodAntiAffinity": "Rules that keep a pod out of topology domains where certain other "
+                            "pods already run.",
+    _C + "PodAffinityTerm": "Names a group of pods (by label selector, within the chosen "
+                            "namespaces) and a topologyKey. The pod is placed together with that "
+                            "group, or apart from it: two nodes are in the same domain when they "
+                            "have the same value for the topologyKey label.",
+    _C + "WeightedPodAffinityTerm": "A soft pod affinity or anti-affinity term with a weight. "
+                                    "For every candidate node the scheduler adds up the weights "
+                                    "of the terms it satisfies and favours the highest sums.",
+    _C + "NodeSelector": "A list of node selector terms joined by OR: a node is selected when "
+                         "any one of the terms matches it.",
+    _C + "NodeSelectorTerm": "Node requirements that must all hold (AND). A null or empty term "
+                             "selects no node. TopologySelectorTerm supports a subset of this "
+                             "type.",
+    _C + "NodeSelectorRequirement": "One test on a node's labels or fields: a key, an operator "
+                                    "(In, NotIn, Exists, DoesNotExist, Gt, Lt) and the values to "
+                                    "compare with.",
+    _C + "PreferredSchedulingTerm": "A node selector term with a weight, for soft node "
+                                    "affinity. An empty term matches every node with weight 0 "
+                                    "and a null one matches none, so neither changes anything.",
+    _C + "Toleration": "Lets the pod run on nodes carrying a matching taint. The taint matches "
+                       "when its key, value and effect fit the toleration under its operator "
+                       "(Equal or Exists).",
+    _C + "Taint": "A mark on a node that repels pods: a pod without a matching toleration gets "
+                  "the taint's effect (NoSchedule, PreferNoSchedule or NoExecute).",
+    _C + "TopologySpreadConstraint": "Asks the scheduler to spread matching pods across "
+                                     "topology domains (zones, nodes, ...) so that their counts "
+                                     "differ by no more than maxSkew.",
+    _C + "HostAlias": "An IP address and the host names that should resolve to it, written into "
+                      "the pod's /etc/hosts.",
+    _C + "LocalObjectReference": "Refers to another object by name, in the same namespace.",
+    _C + "ObjectReference": "A full pointer to another object (kind, namespace, name, uid, API "
+                            "version, resource version and optionally a field path), enough to "
+                            "read or change it.",
+    _C + "TypedLocalObjectReference": "Refers to an object of a given API group and kind by "
+                                      "name, in the same namespace.",
+    _C + "TypedObjectReference": "Refers to an object of a given API group and kind by name, "
+                                 "possibly in another namespace.",
+    _C + "KeyToPath": "Writes one key of a ConfigMap or Secret to a chosen file path inside a "
+                      "volume, optionally with its own file mode.",
+    _C + "HostPathVolumeSource": "A file or directory of the node mounted into the pod. "
+                                 "Kubernetes changes neither its ownership nor its SELinux "
+                                 "labels.",
+    _C + "EmptyDirVolumeSource": "A directory that is empty when the pod lands on a node and is "
+                                 "deleted along with the pod. Its ownership and SELinux labels "
+                                 "are managed for the pod.",
+    _C + "SecretVolumeSource": "Shows a Secret as files: every key of its data becomes a file "
+                               "of that name. Ownership and SELinux labels are managed for the "
+                               "pod.",
+    _C + "ConfigMapVolumeSource": "Shows a ConfigMap as files: each data key becomes a file of "
+                                  "that name, unless items maps chosen keys to chosen paths. "
+                                  "Ownership and SELinux labels are managed for the pod.",
+    _C + "ProjectedVolumeSource": "Merges several sources (Secrets, ConfigMaps, downward API "
+                                  "data, service account tokens, trust bundles) into one volume "
+                                  "directory.",
+    _C + "VolumeProjection": "One source of a projected volume; set exactly one field.",
+    _C + "SecretProjection": "A Secret's keys written as files inside a projected volume. Works "
+                             "like a secret volume, minus the defaultMode setting.",
+    _C + "ConfigMapProjection": "A ConfigMap's keys written as files inside a projected volume, "
+                                "by default one file per key or as mapped by items. Works like a "
+                                "configMap volume, minus the defaultMode setting.",
+    _C + "DownwardAPIProjection": "Pod and container information written as files inside a "
+                                  "projected volume. Works like a downwardAPI volume, minus the "
+                                  "defaultMode setting.",
+    _C + "DownwardAPIVolumeSource": "A volume whose files hold information about the pod "
+                                    "(labels, annotations, resources, ...). Ownership and "
+                                    "SELinux labels are managed for the pod.",
+    _C + "DownwardAPIVolumeFile": "One file of a downward API volume and the pod field or "
+                                  "container resource it contains.",
+    _C + "ServiceAccountTokenProjection": "Writes a token for the pod's service account into a "
+                                          "projected volume, so processes in the pod can "
+                                          "authenticate to the Kubernetes API server or another "
+                                          "audience. The kubelet renews it before it expires.",
+    _C + "ClusterTrustBundleProjection": "Picks ClusterTrustBundle objects, by name or by "
+                                         "signer and labels, and writes their certificates into "
+                                         "a file of a projected volume.",
+    _C + "PersistentVolumeClaimVolumeSource": "Mounts the volume bound to a "
+                                              "PersistentVolumeClaim of the pod's namespace. The "
+                                              "pod only names the claim; the storage behind it "
+                                              "is provided and managed by the cluster.",
+    _C + "EphemeralVolumeSource": "A volume from a regular storage driver, provisioned through a "
+                                  "claim that is created for the pod and removed with it.",
+    _C + "PersistentVolumeClaimTemplate": "The metadata and spec from which the per-pod "
+                                          "PersistentVolumeClaim of an ephemeral volume is "
+                                          "made.",
+    _C + "PersistentVolumeClaimSpec": "What a claim wants from storage: access modes, size, "
+                                      "storage class and volume mode, and optionally a selector "
+                                      "or a data source to fill the volume from.",
+    _C + "CSIVolumeSource": "An inline volume that an external CSI driver supplies, mounted "
+                            "for the lifetime of the pod.",
+    _C + "ImageVolumeSource": "Mounts the content of an OCI image or artifact as a read-only "
+                              "volume.",
+    _C + "NFSVolumeSource": "An NFS export mounted for as long as the pod lives. Kubernetes "
+                            "changes neither its ownership nor its SELinux labels.",
+    _C + "GitRepoVolumeSource": "Deprecated: a volume filled with a clone of a git repository. "
+                                "Its SELinux labels are managed, its ownership is not. Use an "
+                                "init container that runs git clone into an emptyDir volume "
+                                "shared with the application containers instead.",
+    _C + "Service": "A stable virtual IP address and DNS name in front of a set of pods, "
+                    "usually picked by a label selector. Connections to the service's ports "
+                    "are spread over the matching pods.",
+    _C + "ServiceList": _listing("Service"),
+    _C + "ServiceSpec": "The settings a user picks for a Service: type, selector, ports, "
+                        "cluster IPs, session affinity and traffic policies.",
+    _C + "ServiceStatus": "The observed state of a Service: its load balancer, if any, and its "
+                          "conditions.",
+    _C + "ServicePort": "One port the Service offers, where it forwards on the pods "
+                        "(targetPort), and for NodePort and LoadBalancer services the port "
+                        "opened on every node.",
+    _C + "SessionAffinityConfig": "Tuning for the Service's session affinity.",
+    _C + "ClientIPConfig": "Settings for ClientIP session affinity, chiefly how long a client "
+                           "sticks to the same pod.",
+    _C + "LoadBalancerStatus": "The external load balancer provisioned for a Service, if any.",
+    _C + "LoadBalancerIngress": "One entry point (IP address or host name) of a load balancer; "
+                                "clients reach the Service by sending their traffic to it.",
+    _C + "PortStatus": "How one load balancer port fared, with an error reason if it could not "
+                       "be set up.",
+    _C + "ServiceAccount": "An identity for the processes that run in pods. It combines a name "
+                           "that people and outside systems can recognise, a principal the API "
+                           "server can authenticate and authorise, and the secrets (including "
+                           "image pull secrets) that go with it.",
+    _C + "ServiceAccountList": _listing("ServiceAccount"),
+    _C + "Endpoints": "The network addresses that serve a Service, grouped into subsets whose "
+                      "addresses all share the same ports. EndpointSlice is the newer API for "
+                      "the same data. For instance, one subset with the addresses 10.0.0.5 and "
+                      "10.0.0.6 and the ports web=8080 and metrics=9090 stands for four "
+                      "endpoints.",
+    _C + "EndpointsList": _listing("Endpoints"),
+    _C + "EndpointSubset": "Addresses that all serve the same ports. Each address is paired "
+                           "with each port, so addresses 10.0.0.5 and 10.0.0.6 with the single "
+                           "port web=8080 yield web: 10.0.0.5:8080 and 10.0.0.6:8080.",
+    _C + "EndpointAddress": "One IP address of an endpoint, with the host name, node and object "
+                            "behind it.",
+    _C + "EndpointPort": "One port of an endpoint: number, protocol, optional name and "
+                         "application protocol.",
+    _C + "Node": "A machine, physical or virtual, that runs pods; its kubelet registers it with "
+                 "the cluster. Node names are unique cluster-wide.",
+    _C + "NodeList": "All Node objects registered with the cluster, as returned by a list "
+                     "request.",
+    _C + "NodeSpec": "How a node is set up: pod CIDRs, provider ID, taints, and whether new "
+                     "pods may be scheduled on it.",
+    _C + "NodeStatus": "What is currently known about a node: capacity and allocatable "
+                       "resources, conditions, addresses, system information, images and "
+                       "attached volumes.",
+    _C + "NodeCondition": "One aspect of a node's health (Ready, MemoryPressure, DiskPressure, "
+                          "PIDPressure, NetworkUnavailable), with its status and heartbeat and "
+                          "transition times.",
+    _C + "NodeAddress": "One address of the node and its kind (InternalIP, ExternalIP, "
+                        "Hostname, ...).",
+    _C + "NodeSystemInfo": "Identifiers and versions the node reports: machine and system "
+                           "UUIDs, boot ID, kernel, OS image, container runtime, kubelet "
+                           "version and architecture.",
+    _C + "NodeDaemonEndpoints": "The ports on which daemons of the node, like the kubelet, "
+                                "listen.",
+    _C + "DaemonEndpoint": "The port of one daemon running on the node.",
+    _C + "NodeConfigSource": "Deprecated since 1.22, when dynamic kubelet configuration went "
+                             "away: where a node's configuration came from. Only one source "
+                             "besides metadata may be set.",
+    _C + "ConfigMapNodeConfigSource": "Deprecated since 1.22: the ConfigMap (namespace, name, "
+                                      "kubelet config key) that held a node's configuration "
+                                      "for the removed dynamic kubelet config feature.",
+    _C + "NodeConfigStatus": "Deprecated: how the configuration assigned to a node through "
+                             "spec.configSource is doing.",
+    _C + "NodeFeatures": "Features of the node's container runtime (CRI) implementation that do "
+                         "not depend on a runtime handler, such as supplementalGroupsPolicy.",
+    _C + "NodeRuntimeHandler": "A runtime handler offered by the node's container runtime, with "
+                               "the features it supports.",
+    _C + "NodeRuntimeHandlerFeatures": "Features one runtime handler supports, such as "
+                                       "recursive read-only mounts and user namespaces.",
+    _C + "AttachedVolume": "A volume attached to the node and the device path it shows up at.",
+    _C + "Namespace": "A scope for object names: a name only has to be unique within its "
+                      "namespace. Dividing a cluster into namespaces is optional.",
+    _C + "NamespaceList": _listing("Namespace"),
+    _C + "NamespaceSpec": "The settings of a namespace, which in practice are the finalizers "
+                          "that must be cleared before it can go away.",
+    _C + "NamespaceStatus": "The observed state of a namespace: its phase (Active or "
+                            "Terminating) and its conditions.",
+    _C + "NamespaceCondition": "One condition of a namespace, typically explaining why its "
+                               "deletion is not finishing.",
+    _C + "ConfigMap": "Non-secret configuration as key-value pairs (text in data, bytes in "
+                      "binaryData) that pods read as environment variables, command arguments "
+                      "or files.",
+    _C + "ConfigMapList": _listing("ConfigMap"),
+    _C + "Secret": "A small amount of sensitive data (passwords, tokens, keys) as key-value "
+                   "pairs, with a type telling what shape the data has. The values together "
+                   "have to stay under the 1 MiB size limit.",
+    _C + "SecretList": _listing("Secret"),
+    _C + "Event": "A record, written by some component, that something happened to an object "
+                  f"in the cluster. {_EVENT_CAVEAT}",
+    _C + "EventList": _listing("Event"),
+    _C + "EventSeries": "Tracks something that keeps happening: how often it has happened so "
+                        "far and when it was last seen.",
+    _C + "EventSource": "The component, and the host it runs on, that reported an event.",
+    _C + "ReplicationController": "The older controller that keeps a fixed number of copies of "
+                                  "a pod running; ReplicaSets managed by Deployments have taken "
+                                  "its place.",
+    _C + "ReplicationControllerList": _listing("ReplicationController"),
+    _C + "ReplicationControllerSpec": "How many pods a replication controller keeps, which pods "
+                                      "count (selector), and the template for new ones.",
+    _C + "ReplicationControllerStatus": "The replica counts a replication controller last "
+                                        "observed, and its conditions.",
+    _C + "ReplicationControllerCondition": "A condition reported by a replication "
+                                           "controller, such as ReplicaFailure, with when and "
+                                           "why it last changed.",
+    _C + "Binding": "Attaches one object to another. The scheduler uses it to assign a pod to a "
+                    "node by posting it to the pod's binding subresource.",
+    _A + "Deployment": "Runs a set of identical pods through ReplicaSets and rolls changes out "
+                       "to them declaratively, at a controlled pace and with rollback.",
+    _A + "DeploymentList": _listing("Deployment"),
+    _A + "DeploymentSpec": "What a Deployment should run: the replica count, the pod selector "
+                           "and template, and how to roll out updates.",
+    _A + "DeploymentStatus": "A Deployment's progress as its controller last saw it: replica "
+                             "counts by state, the generation it observed, and conditions.",
+    _A + "DeploymentStrategy": "How old pods make way for new ones when the template changes: "
+                               "Recreate, or RollingUpdate (the default).",
+    _A + "RollingUpdateDeployment": "The limits of a rolling update: maxUnavailable and "
+                                    "maxSurge.",
+    _A + "DeploymentCondition": "A condition reported for a Deployment, such as "
+                                "Available or Progressing, with when and why it last "
+                                "changed.",
+    _A + "ReplicaSet": "Keeps a steady number of identical pods running at all times. Usually "
+                       "managed by a Deployment rather than created directly.",
+    _A + "ReplicaSetList": _listing("ReplicaSet"),
+    _A + "ReplicaSetSpec": "How many pods a ReplicaSet keeps, which pods count (selector), and "
+                           "the template for new ones.",
+    _A + "ReplicaSetStatus": "The replica counts a ReplicaSet last observed, and its "
+                             "conditions.",
+    _A + "ReplicaSetCondition": "A condition reported for a ReplicaSet, such as "
+                                "ReplicaFailure, with when and why it last changed.",
+    "io.k8s.api.coordination.v1.Lease": "A lightweight lock with a holder and a renewal time, "
+                                        "used for leader election between controller replicas "
+                                        "and for node heartbeats in the kube-node-lease "
+                                        "namespace.",
+    "io.k8s.api.coordination.v1.LeaseList": _listing("Lease"),
+    "io.k8s.api.coordination.v1.LeaseSpec": "Who holds the lease, for how long it is valid, and "
+                                            "when it was acquired and last renewed.",
+    "io.k8s.api.discovery.v1.EndpointSlice": "Part of the endpoints that serve a Service. A "
+                                             "Service may have several slices, found through "
+                                             "labels (kubernetes.io/service-name); taken "
+                                             "together they give its complete set of "
+                                             "endpoints.",
+    "io.k8s.api.discovery.v1.EndpointSliceList": _listing("EndpointSlice"),
+    "io.k8s.api.discovery.v1.Endpoint": "One backend of a Service: its addresses, readiness, "
+                                        "and the node, zone and object it belongs to.",
+    "io.k8s.api.discovery.v1.EndpointConditions": "Whether an endpoint is ready, serving and "
+                                                  "terminating.",
+    "io.k8s.api.discovery.v1.EndpointHints": "Advice for consumers such as kube-proxy on how to "
+                                             "route to an endpoint, e.g. which zones should use "
+                                             "it with topology-aware routing.",
+    "io.k8s.api.discovery.v1.EndpointPort": "A port shared by all endpoints of an "
+                                            "EndpointSlice.",
+    "io.k8s.api.discovery.v1.ForZone": "A zone whose clients should be sent to this endpoint.",
+    "io.k8s.api.events.v1.Event": "A record that something happened in the cluster, usually a "
+                                  f"change of state. {_EVENT_CAVEAT}",
+    "io.k8s.api.events.v1.EventList": _listing("Event"),
+    "io.k8s.api.events.v1.EventSeries": "Tracks something that keeps happening: a count and "
+                                        "the last time it was seen. Reporters choose how often "
+                                        "to update it; the event broadcaster in client-go "
+                                        "(k8s.io/client-go/tools/events) refreshes it on a "
+                                        "heartbeat and is the model to follow.",
+    "io.k8s.api.autoscaling.v1.Scale": "The scale subresource of a workload: how many replicas "
+                                       "it should have and how many it has.",
+    "io.k8s.api.autoscaling.v1.ScaleSpec": "The desired number of replicas.",
+    "io.k8s.api.autoscaling.v1.ScaleStatus": "The observed number of replicas and the label "
+                                             "selector of the pods counted.",
+    "io.k8s.api.policy.v1.Eviction": "Asks for a pod to be removed from its node while honouring "
+                                     "PodDisruptionBudgets and other policies. Send it with a "
+                                     "POST to the pod's eviction subresource "
+                                     "(.../pods/<name>/eviction).",
+    "io.k8s.api.authentication.v1.TokenRequest": "Asks the API server to issue a token for a "
                                                  "service account.",
-    "io.k8s.api.authentication.v1.TokenRequestSpec": "TokenRequestSpec contains client "
-                                                     "provided parameters of a token request.",
-    "io.k8s.api.authentication.v1.TokenRequestStatus": "TokenRequestStatus is the result of a "
-                                                       "token request.",
-    "io.k8s.api.authentication.v1.BoundObjectReference": "BoundObjectReference is a reference "
-                                                         "to an object that a token is bound "
-                                                         "to.",
-    _M + "ObjectMeta": "ObjectMeta is metadata that all persisted resources must have, which "
-                       "includes all objects users must create.",
-    _M + "ListMeta": "ListMeta describes metadata that synthetic resources must have, "
-                     "including lists and various status objects. A resource may have only one "
-                     "of {ObjectMeta, ListMeta}.",
-    _M + "LabelSelector": "A label selector is a label query over a set of resources. The "
-                          "result of matchLabels and matchExpressions are ANDed. An empty label "
-                          "selector matches all objects. A null label selector matches no "
-                          "objects.",
-    _M + "LabelSelectorRequirement": "A label selector requirement is a selector that contains "
-                                     "values, a key, and an operator that relates the key and "
-                                     "values.",
-    _M + "OwnerReference": "OwnerReference contains enough information to let you identify an "
-                           "owning object. An owning object must be in the same namespace as "
-                           "the dependent, or be cluster-scoped, so there is no namespace "
-                           "field.",
-    _M + "ManagedFieldsEntry": "ManagedFieldsEntry is a workflow-id, a FieldSet and the group "
-                               "version of the resource that the fieldset applies to.",
-    _M + "Status": "Status is a return value for calls that don't return other objects.",
-    _M + "StatusDetails": "StatusDetails is a set of additional properties that MAY be set by "
-                          "the server to provide additional information about a response. The "
-                          "Reason field of a Status object defines what attributes will be "
-                          "set. Clients must ignore fields that do not match the defined type "
-                          "of each attribute, and should assume that any attribute may be "
-                          "empty, invalid, or under defined.",
-    _M + "StatusCause": "StatusCause provides more information about an api.Status failure, "
-                        "including cases when multiple errors are encountered.",
-    _M + "DeleteOptions": "DeleteOptions may be provided when deleting an API object.",
-    _M + "Preconditions": "Preconditions must be fulfilled before an operation (update, delete, "
-                          "etc.) is carried out.",
-    _M + "Condition": "Condition contains details for one aspect of the current state of this "
-                      "API Resource.",
-    _M + "WatchEvent": "Event represents a single event to a watched resource.",
-    _M + "APIResource": "APIResource specifies the name of a resource and whether it is "
-                        "namespaced.",
-    _M + "APIResourceList": "APIResourceList is a list of APIResource, it is used to expose the "
-                            "name of the resources supported in a specific group and version, "
-                            "and if the resource is namespaced.",
-    _M + "APIGroup": "APIGroup contains the name, the supported versions, and the preferred "
-                     "version of a group.",
-    _M + "APIGroupList": "APIGroupList is a list of APIGroup, to allow clients to discover the "
-                         "API at /apis.",
-    _M + "APIVersions": "APIVersions lists the versions that are available, to allow clients to "
-                        "discover the API at /api, which is the root path of the legacy v1 API.",
-    _M + "GroupVersionForDiscovery": "GroupVersion contains the \"group/version\" and "
-                                     "\"version\" string of a version. It is made a struct to "
-                                     "keep extensibility.",
-    _M + "ServerAddressByClientCIDR": "ServerAddressByClientCIDR helps the client to determine "
-                                      "the server address that they should use, depending on "
-                                      "the clientCIDR that they match.",
+    "io.k8s.api.authentication.v1.TokenRequestSpec": "What the client wants from a token: its "
+                                                     "audiences, lifetime, and optionally an "
+                                                     "object to bind it to.",
+    "io.k8s.api.authentication.v1.TokenRequestStatus": "The issued token and when it "
+                                                       "expires.",
+    "io.k8s.api.authentication.v1.BoundObjectReference": "The object, such as a Pod or a "
+                                                         "Secret, whose lifetime a token is "
+                                                         "tied to.",
+    _M + "ObjectMeta": "The metadata every stored object carries, including all objects users "
+                       "create: name, namespace, labels, annotations, owners, finalizers, and "
+                       "fields managed by the system.",
+    _M + "ListMeta": "The metadata of objects that are not stored themselves, such as lists and "
+                     "status responses: resourceVersion, continue token, remaining item count. "
+                     "An object has either ObjectMeta or ListMeta, not both.",
+    _M + "LabelSelector": "Selects objects by label. Every matchLabels entry and every "
+                          "matchExpressions entry must hold. An empty selector selects every "
+                          "object; a null one selects nothing.",
+    _M + "LabelSelectorRequirement": "One label test: a key, an operator (In, NotIn, Exists, "
+                                     "DoesNotExist) and a list of values.",
+    _M + "OwnerReference": "Names an object that owns this one, for garbage collection and "
+                           "controllers. The owner lives in the dependent's namespace or is "
+                           "cluster-scoped, which is why no namespace is given.",
+    _M + "ManagedFieldsEntry": "Records, for server-side apply, the fields one manager owns: "
+                               "manager name, operation, API version and the set of fields.",
+    _M + "Status": "The response body of an API call that has no object to return, most "
+                   "often an error: a code, a reason and a message.",
+    _M + "StatusDetails": "Extra data about a Status response, whose meaning depends on the "
+                          "Status reason. Clients should skip fields of an unexpected type and "
+                          "be ready for any of them to be missing or incomplete.",
+    _M + "StatusCause": "One specific cause of a failed request, for example a single invalid "
+                        "field; a Status can list several.",
+    _M + "DeleteOptions": "Options that can accompany a delete request: grace period, "
+                          "preconditions, propagation policy, dry run.",
+    _M + "Preconditions": "A uid and/or resourceVersion the object must still have for an "
+                          "operation such as a delete or an update to go ahead.",
+    _M + "Condition": "The common shape of a status condition: type, status (True, False or "
+                      "Unknown), reason, message, observed generation and time of the last "
+                      "transition.",
+    _M + "WatchEvent": "One notification on a watch stream: its type (ADDED, MODIFIED, DELETED, "
+                       "BOOKMARK or ERROR) and the object concerned.",
+    _M + "APIResource": "One resource of an API group version as discovery reports it: name, "
+                        "kind, whether it is namespaced, and the verbs it supports.",
+    _M + "APIResourceList": "The resources served by one group version, as discovery returns "
+                            "them at /api/v1 or /apis/<group>/<version>.",
+    _M + "APIGroup": "An API group as discovery reports it: its name, the versions served and "
+                     "the preferred one.",
+    _M + "APIGroupList": "Every API group the server offers, returned at /apis for discovery.",
+    _M + "APIVersions": "The versions of the legacy core API, returned at /api for discovery.",
+    _M + "GroupVersionForDiscovery": "One version of an API group, given both as "
+                                     "\"group/version\" and as the bare version string.",
+    _M + "ServerAddressByClientCIDR": "Tells clients from a given CIDR which server address to "
+                                      "connect to.",
 }
 
-# Descriptions of the volume sources, shared by Volume (which inlines VolumeSource).
+# The volume sources, as fields of Volume (which inlines VolumeSource).
 _VOLUME_SOURCES = {
-    "hostPath": "hostPath represents a pre-existing file or directory on the host machine that "
-                "is directly exposed to the container. This is generally used for system "
-                "agents or other privileged things that are allowed to see the host machine. "
-                "Most containers will NOT need this. More info: "
-                "https://kubernetes.io/docs/concepts/storage/volumes#hostpath",
-    "emptyDir": "emptyDir represents a temporary directory that shares a pod's lifetime. More "
-                "info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir",
-    "gcePersistentDisk": "gcePersistentDisk represents a GCE Disk resource that is attached to a "
-                         "kubelet's host machine and then exposed to the pod. More info: "
-                         "https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk",
-    "awsElasticBlockStore": "awsElasticBlockStore represents an AWS Disk resource that is "
-                            "attached to a kubelet's host machine and then exposed to the pod. "
-                            "More info: https://kubernetes.io/docs/concepts/storage/volumes"
-                            "#awselasticblockstore",
-    "gitRepo": "gitRepo represents a git repository at a particular revision. DEPRECATED: "
-               "GitRepo is deprecated. To provision a container with a git repo, mount an "
-               "EmptyDir into an InitContainer that clones the repo using git, then mount the "
-               "EmptyDir into the Pod's container.",
-    "secret": "secret represents a secret that should populate this volume. More info: "
-              "https://kubernetes.io/docs/concepts/storage/volumes#secret",
-    "nfs": "nfs represents an NFS mount on the host that shares a pod's lifetime More info: "
-           "https://kubernetes.io/docs/concepts/storage/volumes#nfs",
-    "iscsi": "iscsi represents an ISCSI Disk resource that is attached to a kubelet's host "
-             "machine and then exposed to the pod. More info: "
-             "https://examples.k8s.io/volumes/iscsi/README.md",
-    "glusterfs": "glusterfs represents a Glusterfs mount on the host that shares a pod's "
-                 "lifetime. More info: https://examples.k8s.io/volumes/glusterfs/README.md",
-    "persistentVolumeClaim": "persistentVolumeClaimVolumeSource represents a reference to a "
-                             "PersistentVolumeClaim in the same namespace. More info: "
-                             "https://kubernetes.io/docs/concepts/storage/persistent-volumes"
-                             "#persistentvolumeclaims",
-    "rbd": "rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. "
-           "More info: https://examples.k8s.io/volumes/rbd/README.md",
-    "flexVolume": "flexVolume represents a generic volume resource that is provisioned/attached "
-                  "using an exec based plugin.",
-    "cinder": "cinder represents a cinder volume attached and mounted on kubelets host machine. "
-              "More info: https://examples.k8s.io/mysql-cinder-pd/README.md",
-    "cephfs": "cephFS represents a Ceph FS mount on the host that shares a pod's lifetime",
-    "flocker": "flocker represents a Flocker volume attached to a kubelet's host machine. This "
-               "depends on the Flocker control service being running",
-    "downwardAPI": "downwardAPI represents downward API about the pod that should populate this "
-                   "volume",
-    "fc": "fc represents a Fibre Channel resource that is attached to a kubelet's host machine "
-          "and then exposed to the pod.",
-    "azureFile": "azureFile represents an Azure File Service mount on the host and bind mount to "
-                 "the pod.",
-    "configMap": "configMap represents a configMap that should populate this volume",
-    "vsphereVolume": "vsphereVolume represents a vSphere volume attached and mounted on kubelets "
-                     "host machine",
-    "quobyte": "quobyte represents a Quobyte mount on the host that shares a pod's lifetime",
-    "azureDisk": "azureDisk represents an Azure Data Disk mount on the host and bind mount to "
-                 "the pod.",
-    "photonPersistentDisk": "photonPersistentDisk represents a PhotonController persistent disk "
-                            "attached and mounted on kubelets host machine",
-    "projected": "projected items for all in one resources secrets, configmaps, and downward API",
-    "portworxVolume": "portworxVolume represents a portworx volume attached and mounted on "
-                      "kubelets host machine",
-    "scaleIO": "scaleIO represents a ScaleIO persistent volume attached and mounted on "
-               "Kubernetes nodes.",
-    "storageos": "storageOS represents a StorageOS volume attached and mounted on Kubernetes "
-                 "nodes.",
-    "csi": "csi (Container Storage Interface) represents ephemeral storage that is handled by "
-           "certain external CSI drivers (Beta feature).",
-    "ephemeral": "ephemeral represents a volume that is handled by a cluster storage driver. The "
-                 "volume's lifecycle is tied to the pod that defines it - it will be created "
-                 "before the pod starts, and deleted when the pod is removed.\n\nUse this if: a) "
-                 "the volume is only needed while the pod runs, b) features of normal volumes "
-                 "like restoring from snapshot or capacity\n   tracking are needed,\nc) the "
-                 "storage driver is specified through a storage class, and d) the storage "
-                 "driver supports dynamic volume provisioning through\n   a "
-                 "PersistentVolumeClaim (see EphemeralVolumeSource for more\n   information on "
-                 "the connection between this volume type\n   and PersistentVolumeClaim).\n\n"
-                 "Use PersistentVolumeClaim or one of the vendor-specific APIs for volumes that "
-                 "persist for longer than the lifecycle of an individual pod.\n\nUse CSI for "
-                 "light-weight local ephemeral volumes if the CSI driver is meant to be used "
-                 "that way - see the documentation of the driver for more information.\n\nA pod "
-                 "can use both types of ephemeral volumes and persistent volumes at the same "
-                 "time.",
-    "image": "image represents an OCI object (a container image or artifact) pulled and mounted "
-             "on the kubelet's host machine. The volume is resolved at pod startup depending on "
-             "which PullPolicy value is provided:\n\n- Always: the kubelet always attempts to "
-             "pull the reference. Container creation will fail If the pull fails. - Never: the "
-             "kubelet never pulls the reference and only uses a local image or artifact. "
-             "Container creation will fail if the reference isn't present. - IfNotPresent: the "
-             "kubelet pulls if the reference isn't already present on disk. Container creation "
-             "will fail if the reference isn't present and the pull fails.\n\nThe volume gets "
-             "re-resolved if the pod gets deleted and recreated, which means that new remote "
-             "content will become available on pod recreation. A failure to resolve or pull "
-             "the image during pod startup will block containers from starting and may add "
-             "significant latency. Failures will be retried using normal volume backoff and "
-             "will be reported on the pod reason and message. The types of objects that may be "
-             "mounted by this volume are defined by the container runtime implementation on a "
-             "host machine and at minimum must include all valid types supported by the "
-             "container image field. The OCI object gets mounted in a single directory "
-             "(spec.containers[*].volumeMounts.mountPath) by merging the manifest layers in the "
-             "same way as for container images. The volume will be mounted read-only (ro) and "
-             "non-executable files (noexec). Sub path mounts for containers are not supported "
-             "(spec.containers[*].volumeMounts.subpath). The field spec.securityContext."
-             "fsGroupChangePolicy has no effect on this volume type.",
+    "hostPath": "A file or directory that already exists on the node, handed straight to the "
+                "container. Meant for system agents and other privileged workloads that must "
+                f"see the host; ordinary containers should not need it. See {_STORAGE}hostpath",
+    "emptyDir": f"A scratch directory that exists as long as the pod. See {_STORAGE}emptydir",
+    "gcePersistentDisk": "A Google Compute Engine persistent disk, attached to the node and "
+                         f"then made available to the pod. See {_STORAGE}gcepersistentdisk",
+    "awsElasticBlockStore": "An AWS EBS volume, attached to the node and then made available "
+                            f"to the pod. See {_STORAGE}awselasticblockstore",
+    "gitRepo": "Deprecated: a git repository checked out at some revision. Clone the repository "
+               "from an init container into an emptyDir that the app container also mounts "
+               "instead.",
+    "secret": f"A Secret whose keys fill the volume as files. See {_STORAGE}secret",
+    "nfs": f"An NFS share mounted for as long as the pod lives. See {_STORAGE}nfs",
+    "iscsi": "An iSCSI disk, attached to the node and then made available to the pod. See "
+             f"{_STORAGE}iscsi",
+    "glusterfs": "A GlusterFS mount that lives as long as the pod.",
+    "persistentVolumeClaim": "Uses the volume bound to a PersistentVolumeClaim in the pod's "
+                             "namespace. See https://kubernetes.io/docs/concepts/storage/"
+                             "persistent-volumes#persistentvolumeclaims",
+    "rbd": "A Ceph RADOS block device mounted for as long as the pod lives.",
+    "flexVolume": "A generic volume that an exec-based FlexVolume driver provisions and "
+                  "attaches.",
+    "cinder": "An OpenStack Cinder volume, attached to and mounted on the node.",
+    "cephfs": "A CephFS mount that lives as long as the pod.",
+    "flocker": "A Flocker-managed volume, attached to the node; the Flocker control service "
+               "has to be running.",
+    "downwardAPI": "Files holding information about the pod, from the downward API.",
+    "fc": "A Fibre Channel disk, attached to the node and then made available to the pod.",
+    "azureFile": "An Azure Files share mounted on the node and bind-mounted into the pod.",
+    "configMap": "A ConfigMap whose keys fill the volume as files.",
+    "vsphereVolume": "A vSphere volume, attached to and mounted on the node.",
+    "quobyte": "A Quobyte mount that lives as long as the pod.",
+    "azureDisk": "An Azure data disk mounted on the node and bind-mounted into the pod.",
+    "photonPersistentDisk": "A Photon Controller persistent disk, attached to and mounted on "
+                            "the node.",
+    "projected": "One volume that combines Secrets, ConfigMaps, downward API data, service "
+                 "account tokens and trust bundles.",
+    "portworxVolume": "A Portworx volume, attached to and mounted on the node.",
+    "scaleIO": "A persistent volume from ScaleIO, attached to and mounted on the node.",
+    "storageos": "A StorageOS volume, attached to and mounted on the node.",
+    "csi": "An inline, ephemeral volume from a CSI driver that supports being used this way.",
+    "ephemeral": "A volume from a cluster storage driver, tied to the pod: it comes into being "
+                 "ahead of the pod's containers and goes away together with the pod. A good "
+                 "fit when the data only matters during the pod's run, when features of regular "
+                 "volumes (restoring from a snapshot, capacity tracking) are wanted, and when "
+                 "the driver, chosen by storage class, provisions dynamically through a "
+                 "PersistentVolumeClaim. Data that must outlive the pod belongs in a "
+                 "PersistentVolumeClaim or a vendor volume; light local scratch space may suit "
+                 "a CSI driver made for inline use (see its documentation). A pod can mix "
+                 "ephemeral and persistent volumes.",
+    "image": "An OCI image or artifact, pulled by the kubelet and mounted as a volume. "
+             "pullPolicy decides the pull: Always pulls every time, and container creation "
+             "fails if the pull does; Never only uses what is already on the node and fails if "
+             "it is missing; IfNotPresent pulls only when it is absent and fails if that pull "
+             "fails. The reference is resolved again whenever the pod is recreated, which is "
+             "when new remote content shows up. Until the image can be pulled, the containers "
+             "do not start, which can add real delay; retries use the normal volume backoff, "
+             "and the pod's reason and message report the failure. What kinds of objects can "
+             "be mounted is up to the container runtime, but at least everything the "
+             "container image field accepts works. The layers are merged into the single "
+             "directory named by the container's volumeMounts mountPath, read-only and "
+             "noexec. Container subPath mounts of it are not supported, and "
+             "spec.securityContext.fsGroupChangePolicy has no effect on it.",
 }
 
-_SPEC = f"Specification of the desired behavior of the pod. {SPEC_STATUS}"
+_SPEC = f"The pod's desired state: containers, volumes, scheduling and security. {SPEC_STATUS}"
+_OS_NOTE = (
+    "The operating system the pod's containers need; setting it restricts other fields. With "
+    "linux, securityContext.windowsOptions must be unset. With windows, these must be unset: "
+    "spec.hostPID, spec.hostIPC, spec.hostUsers, spec.shareProcessNamespace; in the pod's "
+    "securityContext appArmorProfile, seLinuxOptions, seccompProfile, fsGroup, "
+    "fsGroupChangePolicy, sysctls, runAsUser, runAsGroup, supplementalGroups and "
+    "supplementalGroupsPolicy; and in each container's securityContext appArmorProfile, "
+    "seLinuxOptions, seccompProfile, capabilities, readOnlyRootFilesystem, privileged, "
+    "allowPrivilegeEscalation, procMount, runAsUser and runAsGroup."
+)
 _CONTAINER = {
-    "lifecycle": "Actions that the management system should take in response to container "
-                 "lifecycle events. Cannot be updated.",
-    "livenessProbe": "Periodic probe of container liveness. Container will be restarted if the "
-                     f"probe fails. Cannot be updated. {_PROBE}",
-    "readinessProbe": "Periodic probe of container service readiness. Container will be removed "
-                      f"from service endpoints if the probe fails. Cannot be updated. {_PROBE}",
-    "resources": "Compute Resources required by this container. Cannot be updated. More info: "
-                 "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
-    "securityContext": "SecurityContext defines the security options the container should be run "
-                       "with. If set, the fields of SecurityContext override the equivalent "
-                       "fields of PodSecurityContext. More info: https://kubernetes.io/docs/"
-                       "tasks/configure-pod-container/security-context/",
-    "startupProbe": "StartupProbe indicates that the Pod has successfully initialized. If "
-                    "specified, no other probes are executed until this completes successfully. "
-                    "If this probe fails, the Pod will be restarted, just as if the livenessProbe "
-                    "failed. This can be used to provide different probe parameters at the "
-                    "beginning of a Pod's lifecycle, when it might take a long time to load data "
-                    "or warm a cache, than during steady-state operation. This cannot be "
-                    f"updated. {_PROBE}",
+    "lifecycle": "Hooks to run right after the container starts and just before it stops. "
+                 "Immutable.",
+    "livenessProbe": "Checked periodically; when it fails, the kubelet restarts the container. "
+                     f"Immutable. {_PROBE}",
+    "readinessProbe": "Checked periodically; while it fails, the pod is taken out of the "
+                      f"Service endpoints. Immutable. {_PROBE}",
+    "resources": "The compute resources this container requests and its limits. Immutable. "
+                 "See https://kubernetes.io/docs/concepts/configuration/"
+                 "manage-resources-containers/",
+    "securityContext": "Security options for this container; where they overlap with the "
+                       "pod's securityContext, these are the ones used. See "
+                       "https://kubernetes.io/docs/tasks/configure-pod-container/"
+                       "security-context/",
+    "startupProbe": "Tells when the container has finished starting. Until it succeeds, no "
+                    "other probe runs; if it fails, the container is restarted just as after "
+                    "a failed liveness probe. Handy for slow starters (loading data, warming "
+                    "caches) that need other timings at startup than in steady state. "
+                    f"Immutable. {_PROBE}",
 }
+_NO_PROBES = "Ephemeral containers cannot have probes."
 _EPHEMERAL = {
-    "lifecycle": "Lifecycle is not allowed for ephemeral containers.",
-    "livenessProbe": "Probes are not allowed for ephemeral containers.",
-    "readinessProbe": "Probes are not allowed for ephemeral containers.",
-    "startupProbe": "Probes are not allowed for ephemeral containers.",
-    "resources": "Resources are not allowed for ephemeral containers. Ephemeral containers use "
-                 "spare resources already allocated to the pod.",
-    "securityContext": "Optional: SecurityContext defines the security options the ephemeral "
-                       "container should be run with. If set, the fields of SecurityContext "
-                       "override the equivalent fields of PodSecurityContext.",
+    "lifecycle": "Ephemeral containers cannot have lifecycle hooks.",
+    "livenessProbe": _NO_PROBES,
+    "readinessProbe": _NO_PROBES,
+    "startupProbe": _NO_PROBES,
+    "resources": "Not allowed: an ephemeral container lives on resources the pod already "
+                 "holds.",
+    "securityContext": "Optional security options for the ephemeral container; they override "
+                       "the matching pod-level settings.",
 }
-_HANDLER = {"exec": "Exec specifies the action to take.",
-            "httpGet": "HTTPGet specifies the http request to perform.",
-            "tcpSocket": "TCPSocket specifies an action involving a TCP port.",
-            "grpc": "GRPC specifies an action involving a GRPC port."}
+_HANDLER = {"exec": "Run a command in the container.",
+            "httpGet": "Send an HTTP GET request.",
+            "tcpSocket": "Open a TCP connection to a port.",
+            "grpc": "Query a gRPC health service on a port."}
+_HOOKS = "See https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/" \
+         "#container-hooks"
 _LOAD = {"metadata": OBJECT_META}
+_NOT_WINDOWS = "Not allowed when spec.os.name is windows."
 
 _FIELDS: dict[str, dict[str, str]] = {
     _C + "Pod": {**_LOAD, "spec": _SPEC,
-                 "status": "Most recently observed status of the pod. This data may not be up to "
-                           f"date. Populated by the system. Read-only. {SPEC_STATUS}"},
+                 "status": "The pod's state as last observed, which may be stale. Written by the "
+                           f"system; read-only. {SPEC_STATUS}"},
     _C + "PodTemplateSpec": {**_LOAD, "spec": _SPEC},
     _C + "PodSpec": {
-        "affinity": "If specified, the pod's scheduling constraints",
-        "dnsConfig": "Specifies the DNS parameters of a pod. Parameters specified here will be "
-                     "merged to the generated DNS configuration based on DNSPolicy.",
-        "securityContext": "SecurityContext holds pod-level security attributes and common "
-                           "container settings. Optional: Defaults to empty.  See type "
-                           "description for default values of each field.",
-        "os": "Specifies the OS of the containers in the pod. Some pod and container fields are "
-              "restricted if this is set.\n\nIf the OS field is set to linux, the following "
-              "fields must be unset: -securityContext.windowsOptions\n\nIf the OS field is set "
-              "to windows, following fields must be unset: - spec.hostPID - spec.hostIPC - "
-              "spec.hostUsers - spec.securityContext.appArmorProfile - spec.securityContext."
-              "seLinuxOptions - spec.securityContext.seccompProfile - spec.securityContext."
-              "fsGroup - spec.securityContext.fsGroupChangePolicy - spec.securityContext."
-              "sysctls - spec.shareProcessNamespace - spec.securityContext.runAsUser - "
-              "spec.securityContext.runAsGroup - spec.securityContext.supplementalGroups - "
-              "spec.securityContext.supplementalGroupsPolicy - spec.containers[*]."
-              "securityContext.appArmorProfile - spec.containers[*].securityContext."
-              "seLinuxOptions - spec.containers[*].securityContext.seccompProfile - "
-              "spec.containers[*].securityContext.capabilities - spec.containers[*]."
-              "securityContext.readOnlyRootFilesystem - spec.containers[*].securityContext."
-              "privileged - spec.containers[*].securityContext.allowPrivilegeEscalation - "
-              "spec.containers[*].securityContext.procMount - spec.containers[*]."
-              "securityContext.runAsUser - spec.containers[*].securityContext.runAsGroup",
-        "resources": "Resources is the total amount of CPU and Memory resources required by all "
-                     "containers in the pod. It supports specifying Requests and Limits for "
-                     "\"cpu\" and \"memory\" resource names only. ResourceClaims are not "
-                     "supported.\n\nThis field enables fine-grained control over resource "
-                     "allocation for the entire pod, allowing resource sharing among containers "
-                     "in a pod.\n\nThis is an alpha field and requires enabling the "
-                     "PodLevelResources feature gate.",
+        "affinity": "Optional scheduling rules relative to nodes and other pods.",
+        "dnsConfig": "Additional DNS settings, merged into the configuration generated from "
+                     "dnsPolicy.",
+        "securityContext": "Pod-wide security attributes and defaults for all containers. "
+                           "Empty when omitted; each field's default is given on the "
+                           "PodSecurityContext type.",
+        "os": _OS_NOTE,
+        "resources": "Total cpu and memory requests and limits for the whole pod, shared by its "
+                     "containers. Only those two resource names are allowed, and resource "
+                     "claims are not. Alpha in 1.32: needs the PodLevelResources feature gate.",
     },
     _C + "PodSecurityContext": {
-        "appArmorProfile": "appArmorProfile is the AppArmor options to use by the containers in "
-                           "this pod. Note that this field cannot be set when spec.os.name is "
-                           "windows.",
-        "seLinuxOptions": "The SELinux context to be applied to all containers. If unspecified, "
-                          "the container runtime will allocate a random SELinux context for "
-                          "each container.  May also be set in SecurityContext.  If set in both "
-                          "SecurityContext and PodSecurityContext, the value specified in "
-                          "SecurityContext takes precedence for that container. Note that this "
-                          "field cannot be set when spec.os.name is windows.",
-        "seccompProfile": "The seccomp options to use by the containers in this pod. Note that "
-                          "this field cannot be set when spec.os.name is windows.",
-        "windowsOptions": "The Windows specific settings applied to all containers. If "
-                          "unspecified, the options within a container's SecurityContext will be "
-                          "used. If set in both SecurityContext and PodSecurityContext, the value "
-                          "specified in SecurityContext takes precedence. Note that this field "
-                          "cannot be set when spec.os.name is linux.",
+        "appArmorProfile": f"The AppArmor profile of the pod's containers. {_NOT_WINDOWS}",
+        "seLinuxOptions": "SELinux labels for every container of the pod; without them the "
+                          "runtime picks a random context per container. A container's own "
+                          f"securityContext value wins over this one. {_NOT_WINDOWS}",
+        "seccompProfile": f"The seccomp profile of the pod's containers. {_NOT_WINDOWS}",
+        "windowsOptions": "Windows settings for every container, used when a container does "
+                          "not set its own; a container's own value wins. Not allowed when "
+                          "spec.os.name is linux.",
     },
     _C + "SecurityContext": {
-        "appArmorProfile": "appArmorProfile is the AppArmor options to use by this container. If "
-                           "set, this profile overrides the pod's appArmorProfile. Note that "
-                           "this field cannot be set when spec.os.name is windows.",
-        "capabilities": "The capabilities to add/drop when running containers. Defaults to the "
-                        "default set of capabilities granted by the container runtime. Note that "
-                        "this field cannot be set when spec.os.name is windows.",
-        "seLinuxOptions": "The SELinux context to be applied to the container. If unspecified, "
-                          "the container runtime will allocate a random SELinux context for "
-                          "each container.  May also be set in PodSecurityContext.  If set in "
-                          "both SecurityContext and PodSecurityContext, the value specified in "
-                          "SecurityContext takes precedence. Note that this field cannot be set "
-                          "when spec.os.name is windows.",
-        "seccompProfile": "The seccomp options to use by this container. If seccomp options are "
-                          "provided at both the pod & container level, the container options "
-                          "override the pod options. Note that this field cannot be set when "
-                          "spec.os.name is windows.",
-        "windowsOptions": "The Windows specific settings applied to all containers. If "
-                          "unspecified, the options from the PodSecurityContext will be used. If "
-                          "set in both SecurityContext and PodSecurityContext, the value "
-                          "specified in SecurityContext takes precedence. Note that this field "
-                          "cannot be set when spec.os.name is linux.",
+        "appArmorProfile": "The AppArmor profile of this container, replacing the pod-level "
+                           f"one. {_NOT_WINDOWS}",
+        "capabilities": "Capabilities to add or drop; without it the container gets the "
+                        f"container runtime's default set. {_NOT_WINDOWS}",
+        "seLinuxOptions": "SELinux labels for this container, replacing the pod-level value; "
+                          "when neither is set, the runtime assigns a random context. "
+                          f"{_NOT_WINDOWS}",
+        "seccompProfile": "The seccomp profile of this container; it replaces one set at pod "
+                          f"level. {_NOT_WINDOWS}",
+        "windowsOptions": "Windows settings for this container; the pod's value applies when it "
+                          "is unset, and this one wins when both are. Not allowed when "
+                          "spec.os.name is linux.",
     },
     _C + "Container": _CONTAINER,
     _C + "EphemeralContainer": _EPHEMERAL,
-    _C + "ContainerState": {"running": "Details about a running container",
-                            "terminated": "Details about a terminated container",
-                            "waiting": "Details about a waiting container"},
+    _C + "ContainerState": {"running": "Set while the container runs.",
+                            "terminated": "Set once the container has exited.",
+                            "waiting": "Set while the container has yet to start, or waits "
+                                       "to be restarted."},
     _C + "ContainerStatus": {
-        "state": "State holds details about the container's current condition.",
-        "lastState": "LastTerminationState holds the last termination state of the container to "
-                     "help debug container crashes and restarts. This field is not populated if "
-                     "the container is still running and RestartCount is 0.",
-        "resources": "Resources represents the compute resource requests and limits that have "
-                     "been successfully enacted on the running container after it has been "
-                     "started or has been successfully resized.",
-        "user": "User represents user identity information initially attached to the first "
-                "process of the container",
+        "state": "The container's current state.",
+        "lastState": "The state the container was in when it last terminated, kept to help "
+                     "debug crashes and restarts. Empty while it is still on its first run "
+                     "(restartCount 0).",
+        "resources": "The requests and limits actually applied to the running container, at "
+                     "start or after a successful resize.",
+        "user": "The identity the container's first process started with.",
     },
-    _C + "ContainerUser": {"linux": "Linux holds user identity information initially attached "
-                                    "to the first process of the containers in Linux. Note that "
-                                    "the actual running identity can be changed if the process "
-                                    "has enough privilege to do so."},
+    _C + "ContainerUser": {"linux": "The uid, gid and groups of the first process on Linux. A "
+                                    "process with enough privilege may switch identity "
+                                    "afterwards."},
     _C + "Probe": _HANDLER,
     _C + "LifecycleHandler": {
         **_HANDLER,
-        "sleep": "Sleep represents a duration that the container should sleep.",
-        "tcpSocket": "Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept for "
-                     "backward compatibility. There is no validation of this field and "
-                     "lifecycle hooks will fail at runtime when it is specified.",
+        "sleep": "Wait for the given number of seconds.",
+        "tcpSocket": "Deprecated and not supported for lifecycle hooks; kept only so old "
+                     "objects still load. It is not validated, and a hook using it fails when "
+                     "it runs.",
     },
     _C + "Lifecycle": {
-        "postStart": "PostStart is called immediately after a container is created. If the "
-                     "handler fails, the container is terminated and restarted according to its "
-                     "restart policy. Other management of the container blocks until the hook "
-                     "completes. More info: https://kubernetes.io/docs/concepts/containers/"
-                     "container-lifecycle-hooks/#container-hooks",
-        "preStop": "PreStop is called immediately before a container is terminated due to an API "
-                   "request or management event such as liveness/startup probe failure, "
-                   "preemption, resource contention, etc. The handler is not called if the "
-                   "container crashes or exits. The Pod's termination grace period countdown "
-                   "begins before the PreStop hook is executed. Regardless of the outcome of the "
-                   "handler, the container will eventually terminate within the Pod's "
-                   "termination grace period (unless delayed by finalizers). Other management of "
-                   "the container blocks until the hook completes or until the termination grace "
-                   "period is reached. More info: https://kubernetes.io/docs/concepts/"
-                   "containers/container-lifecycle-hooks/#container-hooks",
+        "postStart": "Runs right after the container is created. If it fails, the container "
+                     "is killed and dealt with according to its restart policy; nothing else "
+                     f"happens to the container until the hook returns. {_HOOKS}",
+        "preStop": "Runs just before the container is stopped by an API request or a "
+                   "management event (failed liveness or startup probe, preemption, resource "
+                   "contention, ...), not when the container crashes or exits by itself. The "
+                   "termination grace period is already running when the hook starts, and the "
+                   "container is stopped by its end whatever the hook does (unless finalizers "
+                   "hold things up); until then the kubelet waits for the hook to finish. "
+                   f"{_HOOKS}",
     },
-    _C + "EnvVar": {"valueFrom": "Source for the environment variable's value. Cannot be used "
-                                 "if value is not empty."},
+    _C + "EnvVar": {"valueFrom": "Where to read the value from; only allowed when value is "
+                                 "empty."},
     _C + "EnvVarSource": {
-        "configMapKeyRef": "Selects a key of a ConfigMap.",
-        "fieldRef": "Selects a field of the pod: supports metadata.name, metadata.namespace, "
-                    "`metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, "
-                    "spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.",
-        "resourceFieldRef": "Selects a resource of the container: only resources limits and "
-                            "requests (limits.cpu, limits.memory, limits.ephemeral-storage, "
-                            "requests.cpu, requests.memory and requests.ephemeral-storage) are "
-                            "currently supported.",
-        "secretKeyRef": "Selects a key of a secret in the pod's namespace",
+        "configMapKeyRef": "One key of a ConfigMap.",
+        "fieldRef": "A field of the pod. Allowed paths: metadata.name, metadata.namespace, "
+                    "`metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, "
+                    "spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP and "
+                    "status.podIPs.",
+        "resourceFieldRef": "A resource amount of the container. Allowed: limits.cpu, "
+                            "limits.memory, limits.ephemeral-storage, requests.cpu, "
+                            "requests.memory and requests.ephemeral-storage.",
+        "secretKeyRef": "One key of a Secret from the pod's own namespace.",
     },
-    _C + "EnvFromSource": {"configMapRef": "The ConfigMap to select from",
-                           "secretRef": "The Secret to select from"},
+    _C + "EnvFromSource": {"configMapRef": "The ConfigMap whose keys are imported.",
+                           "secretRef": "The Secret whose keys are imported."},
     _C + "DownwardAPIVolumeFile": {
-        "fieldRef": "Required: Selects a field of the pod: only annotations, labels, name, "
-                    "namespace and uid are supported.",
-        "resourceFieldRef": "Selects a resource of the container: only resources limits and "
-                            "requests (limits.cpu, limits.memory, requests.cpu and "
-                            "requests.memory) are currently supported.",
+        "fieldRef": "Required: the pod field written to the file. Allowed: the pod's name, "
+                    "namespace, uid, labels and annotations.",
+        "resourceFieldRef": "A resource amount of a container to write to the file. Allowed: "
+                            "limits.cpu, limits.memory, requests.cpu and requests.memory.",
     },
     _C + "Volume": _VOLUME_SOURCES,
     _C + "VolumeProjection": {
-        "secret": "secret information about the secret data to project",
-        "downwardAPI": "downwardAPI information about the downwardAPI data to project",
-        "configMap": "configMap information about the configMap data to project",
-        "serviceAccountToken": "serviceAccountToken is information about the "
-                               "serviceAccountToken data to project",
-        "clusterTrustBundle": "ClusterTrustBundle allows a pod to access the `.spec.trustBundle` "
-                              "field of ClusterTrustBundle objects in an auto-updating file.\n\n"
-                              "Alpha, gated by the ClusterTrustBundleProjection feature gate.\n\n"
-                              "ClusterTrustBundle objects can either be selected by name, or by "
-                              "the combination of signer name and a label selector.\n\nKubelet "
-                              "performs aggressive normalization of the PEM contents written "
-                              "into the pod filesystem.  Esoteric PEM features such as "
-                              "inter-block comments and block headers are stripped.  "
-                              "Certificates are deduplicated. The ordering of certificates "
-                              "within the file is arbitrary, and Kubelet may change the order "
-                              "over time.",
+        "secret": "A Secret to project.",
+        "downwardAPI": "Downward API data to project.",
+        "configMap": "A ConfigMap to project.",
+        "serviceAccountToken": "A service account token to project.",
+        "clusterTrustBundle": "Writes the .spec.trustBundle of matching ClusterTrustBundle "
+                              "objects into a file that is kept up to date. Alpha, behind the "
+                              "ClusterTrustBundleProjection feature gate. Bundles are picked "
+                              "either by name or by signer name plus a label selector. The "
+                              "kubelet normalises the PEM it writes: comments between blocks "
+                              "and block headers are dropped, duplicate certificates removed, "
+                              "and the order of certificates is arbitrary and may change.",
     },
     _C + "ClusterTrustBundleProjection": {
-        "labelSelector": "Select all ClusterTrustBundles that match this label selector.  Only "
-                         "has effect if signerName is set.  Mutually-exclusive with name.  If "
-                         "unset, interpreted as \"match nothing\".  If set but empty, "
-                         "interpreted as \"match everything\"."},
+        "labelSelector": "Picks bundles by label; only used together with signerName, and not "
+                         "allowed together with name. Unset, it matches nothing; set but empty, "
+                         "it matches every bundle."},
     _C + "CSIVolumeSource": {
-        "nodePublishSecretRef": "nodePublishSecretRef is a reference to the secret object "
-                                "containing sensitive information to pass to the CSI driver to "
-                                "complete the CSI NodePublishVolume and NodeUnpublishVolume "
-                                "calls. This field is optional, and  may be empty if no secret "
-                                "is required. If the secret object contains more than one "
-                                "secret, all secret references are passed."},
-    _C + "CephFSVolumeSource": {"secretRef": "secretRef is Optional: SecretRef is reference to "
-                                             "the authentication secret for User, default is "
-                                             "empty. More info: https://examples.k8s.io/volumes/"
-                                             "cephfs/README.md#how-to-use-it"},
-    _C + "CinderVolumeSource": {"secretRef": "secretRef is optional: points to a secret object "
-                                             "containing parameters used to connect to "
-                                             "OpenStack."},
-    _C + "FlexVolumeSource": {"secretRef": "secretRef is Optional: secretRef is reference to the "
-                                           "secret object containing sensitive information to "
-                                           "pass to the plugin scripts. This may be empty if no "
-                                           "secret object is specified. If the secret object "
-                                           "contains more than one secret, all secrets are "
-                                           "passed to the plugin scripts."},
-    _C + "ISCSIVolumeSource": {"secretRef": "secretRef is the CHAP Secret for iSCSI target and "
-                                            "initiator authentication"},
-    _C + "RBDVolumeSource": {"secretRef": "secretRef is name of the authentication secret for "
-                                          "RBDUser. If provided overrides keyring. Default is "
-                                          "nil. More info: https://examples.k8s.io/volumes/rbd/"
-                                          "README.md#how-to-use-it"},
-    _C + "ScaleIOVolumeSource": {"secretRef": "secretRef references to the secret for ScaleIO "
-                                              "user and other sensitive information. If this is "
-                                              "not provided, Login operation will fail."},
-    _C + "StorageOSVolumeSource": {"secretRef": "secretRef specifies the secret to use for "
-                                                "obtaining the StorageOS API credentials.  If "
-                                                "not specified, default values will be "
-                                                "attempted."},
+        "nodePublishSecretRef": "Optional Secret with sensitive data that is handed to the CSI "
+                                "driver in its NodePublishVolume and NodeUnpublishVolume "
+                                "calls. Leave it out when the driver needs none; when the "
+                                "Secret has several keys, all of them are passed."},
+    _C + "CephFSVolumeSource": {"secretRef": "Optional Secret holding the user's "
+                                             "authentication key; empty by default."},
+    _C + "CinderVolumeSource": {"secretRef": "Optional Secret with the parameters for "
+                                             "connecting to OpenStack."},
+    _C + "FlexVolumeSource": {"secretRef": "Optional Secret whose content is handed to the "
+                                           "plugin scripts; may be omitted, and every key it "
+                                           "holds is passed."},
+    _C + "ISCSIVolumeSource": {"secretRef": "Secret with the CHAP credentials used to "
+                                            "authenticate target and initiator."},
+    _C + "RBDVolumeSource": {"secretRef": "Secret with the authentication key of the RBD user; "
+                                          "takes the place of the keyring when given. Unset "
+                                          "(nil) by default."},
+    _C + "ScaleIOVolumeSource": {"secretRef": "Secret with the ScaleIO user's credentials and "
+                                              "other sensitive data; without it, logging in "
+                                              "fails."},
+    _C + "StorageOSVolumeSource": {"secretRef": "Secret holding the StorageOS API credentials; "
+                                                "when it is missing, default values are "
+                                                "tried."},
     _C + "EphemeralVolumeSource": {
-        "volumeClaimTemplate": "Will be used to create a stand-alone PVC to provision the "
-                               "volume. The pod in which this EphemeralVolumeSource is embedded "
-                               "will be the owner of the PVC, i.e. the PVC will be deleted "
-                               "together with the pod.  The name of the PVC will be `<pod "
-                               "name>-<volume name>` where `<volume name>` is the name from the "
-                               "`PodSpec.Volumes` array entry. Pod validation will reject the "
-                               "pod if the concatenated name is not valid for a PVC (for "
-                               "example, too long).\n\nAn existing PVC with that name that is "
-                               "not owned by the pod will *not* be used for the pod to avoid "
-                               "using an unrelated volume by mistake. Starting the pod is then "
-                               "blocked until the unrelated PVC is removed. If such a "
-                               "pre-created PVC is meant to be used by the pod, the PVC has to "
-                               "updated with an owner reference to the pod once the pod exists. "
-                               "Normally this should not be necessary, but it may be useful "
-                               "when manually reconstructing a broken cluster.\n\nThis field is "
-                               "read-only and no changes will be made by Kubernetes to the PVC "
-                               "after it has been created.\n\nRequired, must not be nil."},
+        "volumeClaimTemplate": "Required. The template for the PVC that provisions this volume. "
+                               "The PVC is made for the pod, named <pod name>-<volume name>, "
+                               "and owned by the pod, so it is deleted along with it; a pod "
+                               "whose combined name would not be a valid PVC name (too long, "
+                               "say) is rejected. A PVC of that name which already exists and "
+                               "belongs to something else is never used: the pod waits until it "
+                               "is deleted, or until someone adds the pod as its owner, which "
+                               "is mainly useful when repairing a broken cluster by hand. "
+                               "Kubernetes does not change the PVC after creating it."},
     _C + "PersistentVolumeClaimTemplate": {
-        "metadata": "May contain labels and annotations that will be copied into the PVC when "
-                    "creating it. No other fields are allowed and will be rejected during "
-                    "validation.",
-        "spec": "The specification for the PersistentVolumeClaim. The entire content is copied "
-                "unchanged into the PVC that gets created from this template. The same fields "
-                "as in a PersistentVolumeClaim are also valid here."},
+        "metadata": "Labels and annotations to copy into the generated PVC; any other "
+                    "metadata field fails validation.",
+        "spec": "The claim's spec, copied as it is into the generated PVC; it takes the same "
+                "fields as a PersistentVolumeClaim."},
     _C + "PersistentVolumeClaimSpec": {
-        "selector": "selector is a label query over volumes to consider for binding.",
-        "resources": "resources represents the minimum resources the volume should have. If "
-                     "RecoverVolumeExpansionFailure feature is enabled users are allowed to "
-                     "specify resource requirements that are lower than previous value but must "
-                     "still be higher than capacity recorded in the status field of the claim. "
-                     "More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes"
-                     "#resources",
-        "dataSource": "dataSource field can be used to specify either: * An existing "
-                      "VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) * An "
-                      "existing PVC (PersistentVolumeClaim) If the provisioner or an external "
-                      "controller can support the specified data source, it will create a new "
-                      "volume based on the contents of the specified data source. When the "
-                      "AnyVolumeDataSource feature gate is enabled, dataSource contents will be "
-                      "copied to dataSourceRef, and dataSourceRef contents will be copied to "
-                      "dataSource when dataSourceRef.namespace is not specified. If the "
-                      "namespace is specified, then dataSourceRef will not be copied to "
-                      "dataSource.",
-        "dataSourceRef": "dataSourceRef specifies the object from which to populate the volume "
-                         "with data, if a non-empty volume is desired. This may be any object "
-                         "from a non-empty API group (non core object) or a "
-                         "PersistentVolumeClaim object. When this field is specified, volume "
-                         "binding will only succeed if the type of the specified object matches "
-                         "some installed volume populator or dynamic provisioner. This field "
-                         "will replace the functionality of the dataSource field and as such if "
-                         "both fields are non-empty, they must have the same value. For "
-                         "backwards compatibility, when namespace isn't specified in "
-                         "dataSourceRef, both fields (dataSource and dataSourceRef) will be set "
-                         "to the same value automatically if one of them is empty and the other "
-                         "is non-empty. When namespace is specified in dataSourceRef, "
-                         "dataSource isn't set to the same value and must be empty. There are "
-                         "three important differences between dataSource and dataSourceRef: * "
-                         "While dataSource only allows two specific types of objects, "
-                         "dataSourceRef\n  allows any non-core object, as well as "
-                         "PersistentVolumeClaim objects.\n* While dataSource ignores disallowed "
-                         "values (dropping them), dataSourceRef\n  preserves all values, and "
-                         "generates an error if a disallowed value is\n  specified.\n* While "
-                         "dataSource only allows local objects, dataSourceRef allows objects\n  "
-                         "in any namespaces.\n(Beta) Using this field requires the "
-                         "AnyVolumeDataSource feature gate to be enabled. (Alpha) Using the "
-                         "namespace field of dataSourceRef requires the "
-                         "CrossNamespaceVolumeDataSource feature gate to be enabled.",
+        "selector": "Limits which volumes may be bound to the claim, by their labels.",
+        "resources": "The least the volume must provide. With the "
+                     "RecoverVolumeExpansionFailure feature, a request may be lowered again, "
+                     "but never below the capacity recorded in the claim's status. See "
+                     "https://kubernetes.io/docs/concepts/storage/persistent-volumes#resources",
+        "dataSource": "Fills the new volume from an existing VolumeSnapshot "
+                      "(snapshot.storage.k8s.io) or PersistentVolumeClaim, as long as a "
+                      "provisioner or external controller can do that. With the "
+                      "AnyVolumeDataSource gate on and no namespace in dataSourceRef, this "
+                      "field and dataSourceRef are kept in step; when dataSourceRef names a "
+                      "namespace, it is not copied here.",
+        "dataSourceRef": "The object to fill a non-empty volume from: any object of a non-core "
+                         "API group, or a PersistentVolumeClaim. Binding only succeeds if an "
+                         "installed volume populator or dynamic provisioner handles that kind. "
+                         "It supersedes dataSource: without a namespace the two are kept in "
+                         "step automatically and must agree if both are set; with a namespace, "
+                         "dataSource has to stay empty. Compared with dataSource it accepts any "
+                         "non-core kind, reports disallowed values as errors instead of "
+                         "silently dropping them, and may point into another namespace. Needs "
+                         "the AnyVolumeDataSource gate (beta); its namespace field also needs "
+                         "CrossNamespaceVolumeDataSource (alpha).",
     },
     _C + "Affinity": {
-        "nodeAffinity": "Describes node affinity scheduling rules for the pod.",
-        "podAffinity": "Describes pod affinity scheduling rules (e.g. co-locate this pod in the "
-                       "same node, zone, etc. as some other pod(s)).",
-        "podAntiAffinity": "Describes pod anti-affinity scheduling rules (e.g. avoid putting "
-                           "this pod in the same node, zone, etc. as some other pod(s)).",
+        "nodeAffinity": "Node affinity rules of the pod.",
+        "podAffinity": "Rules for placing this pod near other pods, e.g. on the same node or "
+                       "in the same zone.",
+        "podAntiAffinity": "Rules for keeping this pod away from other pods, e.g. off their "
+                           "node or out of their zone.",
     },
     _C + "NodeAffinity": {
         "requiredDuringSchedulingIgnoredDuringExecution": (
-            "If the affinity requirements specified by this field are not met at scheduling "
-            "time, the pod will not be scheduled onto the node. If the affinity requirements "
-            "specified by this field cease to be met at some point during pod execution (e.g. "
-            "due to an update), the system may or may not try to eventually evict the pod from "
-            "its node.")},
+            "A hard rule: the pod is only scheduled onto nodes that match it. If a node stops "
+            "matching later (say its labels change), the pod may or may not be evicted.")},
     _C + "PodAffinityTerm": {
-        "labelSelector": "A label query over a set of resources, in this case pods. If it's "
-                         "null, this PodAffinityTerm matches with no Pods.",
-        "namespaceSelector": "A label query over the set of namespaces that the term applies to. "
-                             "The term is applied to the union of the namespaces selected by "
-                             "this field and the ones listed in the namespaces field. null "
-                             "selector and null or empty namespaces list means \"this pod's "
-                             "namespace\". An empty selector ({}) matches all namespaces.",
+        "labelSelector": "Picks the pods this term is about; when null, the term matches no "
+                         "pods.",
+        "namespaceSelector": "Picks namespaces by label; the term covers these plus those in "
+                             "the namespaces list. When both are null or empty, only the pod's "
+                             "own namespace counts; an empty selector ({}) means every "
+                             "namespace.",
     },
-    _C + "WeightedPodAffinityTerm": {"podAffinityTerm": "Required. A pod affinity term, "
-                                                        "associated with the corresponding "
-                                                        "weight."},
-    _C + "PreferredSchedulingTerm": {"preference": "A node selector term, associated with the "
-                                                   "corresponding weight."},
+    _C + "WeightedPodAffinityTerm": {"podAffinityTerm": "Required: the term this weight "
+                                                        "applies to."},
+    _C + "PreferredSchedulingTerm": {"preference": "The node selector term this weight "
+                                                   "applies to."},
     _C + "TopologySpreadConstraint": {
-        "labelSelector": "LabelSelector is used to find matching pods. Pods that match this "
-                         "label selector are counted to determine the number of pods in their "
-                         "corresponding topology domain."},
+        "labelSelector": "Finds the pods to count in each topology domain."},
     _C + "ReplicationController": {
-        "metadata": "If the Labels of a ReplicationController are empty, they are defaulted to "
-                    "be the same as the Pod(s) that the replication controller manages. Standard "
-                    f"object's metadata. More info: {_CONV}#metadata",
-        "spec": "Spec defines the specification of the desired behavior of the replication "
-                f"controller. {SPEC_STATUS}",
-        "status": "Status is the most recently observed status of the replication controller. "
-                  "This data may be out of date by some window of time. Populated by the "
-                  f"system. Read-only. {SPEC_STATUS}",
+        "metadata": "The controller's metadata. When it has no labels, it takes those of the "
+                    f"pods it manages. See {_META_URL}",
+        "spec": f"How the replication controller should behave. {SPEC_STATUS}",
+        "status": "The controller's state as last observed, which may be out of date. Written "
+                  f"by the system; read-only. {SPEC_STATUS}",
     },
     _C + "ReplicationControllerSpec": {
-        "template": "Template is the object that describes the pod that will be created if "
-                    "insufficient replicas are detected. This takes precedence over a "
-                    "TemplateRef. The only allowed template.spec.restartPolicy value is "
-                    "\"Always\". More info: https://kubernetes.io/docs/concepts/workloads/"
-                    "controllers/replicationcontroller#pod-template"},
+        "template": "The pod to create whenever there are too few replicas; wins over "
+                    "templateRef. Its spec.restartPolicy may only be Always. "
+                    f"See {_POD_TEMPLATE}"},
     _C + "Service": {**_LOAD,
-                     "spec": f"Spec defines the behavior of a service. {_CONV}#spec-and-status",
-                     "status": "Most recently observed status of the service. Populated by the "
-                               f"system. Read-only. {SPEC_STATUS}"},
-    _C + "ServiceSpec": {"sessionAffinityConfig": "sessionAffinityConfig contains the "
-                                                  "configurations of session affinity."},
-    _C + "ServiceStatus": {"loadBalancer": "LoadBalancer contains the current status of the "
-                                           "load-balancer, if one is present."},
-    _C + "SessionAffinityConfig": {"clientIP": "clientIP contains the configurations of Client "
-                                               "IP based session affinity."},
+                     "spec": f"How the service behaves. {SPEC_STATUS}",
+                     "status": "The service's state as last observed. Written by the system; "
+                               f"read-only. {SPEC_STATUS}"},
+    _C + "ServiceSpec": {"sessionAffinityConfig": "Settings for session affinity."},
+    _C + "ServiceStatus": {"loadBalancer": "The load balancer provisioned for the service, "
+                                           "when there is one."},
+    _C + "SessionAffinityConfig": {"clientIP": "Settings for affinity by client IP."},
     _C + "ServiceAccount": _LOAD,
     _C + "Endpoints": _LOAD,
-    _C + "EndpointAddress": {"targetRef": "Reference to object providing the endpoint."},
-    _C + "Node": {**_LOAD, "spec": f"Spec defines the behavior of a node. {_CONV}#spec-and-status",
-                  "status": "Most recently observed status of the node. Populated by the system. "
-                            f"Read-only. {SPEC_STATUS}"},
-    _C + "NodeSpec": {"configSource": "Deprecated: Previously used to specify the source of the "
-                                      "node's configuration for the DynamicKubeletConfig "
-                                      "feature. This feature is removed."},
+    _C + "EndpointAddress": {"targetRef": "The object, usually a pod, behind this address."},
+    _C + "Node": {**_LOAD, "spec": f"How the node is set up. {SPEC_STATUS}",
+                  "status": "The node's state as last observed. Written by the system; "
+                            f"read-only. {SPEC_STATUS}"},
+    _C + "NodeSpec": {"configSource": "Deprecated and unused: it pointed the kubelet at its "
+                                      "configuration for the DynamicKubeletConfig feature, "
+                                      "which has been removed."},
     _C + "NodeStatus": {
-        "daemonEndpoints": "Endpoints of daemons running on the Node.",
-        "nodeInfo": "Set of ids/uuids to uniquely identify the node. More info: "
+        "daemonEndpoints": "Where the node's daemons listen.",
+        "nodeInfo": "IDs, UUIDs and versions that identify the node. See "
                     "https://kubernetes.io/docs/concepts/nodes/node/#info",
-        "config": "Status of the config assigned to the node via the dynamic Kubelet config "
-                  "feature.",
-        "features": "Features describes the set of features implemented by the CRI "
-                    "implementation.",
+        "config": "How the configuration assigned through the removed dynamic kubelet config "
+                  "feature is doing.",
+        "features": "Features the node's CRI implementation supports.",
     },
-    _C + "NodeDaemonEndpoints": {"kubeletEndpoint": "Endpoint on which Kubelet is listening."},
-    _C + "NodeConfigSource": {"configMap": "ConfigMap is a reference to a Node's ConfigMap"},
+    _C + "NodeDaemonEndpoints": {"kubeletEndpoint": "Where the kubelet listens."},
+    _C + "NodeConfigSource": {"configMap": "The ConfigMap holding the node's configuration."},
     _C + "NodeConfigStatus": {
-        "assigned": "Assigned reports the checkpointed config the node will try to use. When "
-                    "Node.Spec.ConfigSource is updated, the node checkpoints the associated "
-                    "config payload to local disk, along with a record indicating intended "
-                    "config. The node refers to this record to choose its config checkpoint, "
-                    "and reports this record in Assigned. Assigned only updates in the status "
-                    "after the record has been checkpointed to disk. When the Kubelet is "
-                    "restarted, it tries to make the Assigned config the Active config by "
-                    "loading and validating the checkpointed payload identified by Assigned.",
-        "active": "Active reports the checkpointed config the node is actively using. Active "
-                  "will represent either the current version of the Assigned config, or the "
-                  "current LastKnownGood config, depending on whether attempting to use the "
-                  "Assigned config results in an error.",
-        "lastKnownGood": "LastKnownGood reports the checkpointed config the node will fall back "
-                         "to when it encounters an error attempting to use the Assigned config. "
-                         "The Assigned config becomes the LastKnownGood config when the node "
-                         "determines that the Assigned config is stable and correct. This is "
-                         "currently implemented as a 10-minute soak period starting when the "
-                         "local record of Assigned config is updated. If the Assigned config is "
-                         "Active at the end of this period, it becomes the LastKnownGood. Note "
-                         "that if Spec.ConfigSource is reset to nil (use local defaults), the "
-                         "LastKnownGood is also immediately reset to nil, because the local "
-                         "default config is always assumed good. You should not make "
-                         "assumptions about the node's method of determining config stability "
-                         "and correctness, as this may change or become configurable in the "
-                         "future.",
+        "assigned": "The configuration the node means to use. After spec.configSource "
+                    "changes, the node checkpoints the referenced payload on local disk, "
+                    "together with a record of intent, and reports that record here only once "
+                    "it is saved. On restart, the kubelet loads and validates this checkpoint "
+                    "and tries to make it the active configuration.",
+        "active": "The saved configuration the node runs with now: the current assigned one or, "
+                  "if using that failed, the last-known-good one.",
+        "lastKnownGood": "The configuration the node goes back to when the assigned one fails. "
+                         "An assigned configuration becomes last-known-good once it proves "
+                         "stable, at present when it is still active 10 minutes after the local "
+                         "record of it was updated. Resetting spec.configSource to nil (local "
+                         "defaults) clears this at once, since local defaults are always "
+                         "trusted. How stability is judged may change; do not rely on it.",
     },
-    _C + "NodeRuntimeHandler": {"features": "Supported features."},
-    _C + "Namespace": {**_LOAD, "spec": f"Spec defines the behavior of the Namespace. "
-                                        f"{SPEC_STATUS}",
-                       "status": f"Status describes the current status of a Namespace. "
-                                 f"{SPEC_STATUS}"},
-    _C + "Binding": {**_LOAD, "target": "The target object that you want to bind to the "
-                                        "standard object."},
+    _C + "NodeRuntimeHandler": {"features": "What this handler supports."},
+    _C + "Namespace": {**_LOAD, "spec": f"How the namespace behaves. {SPEC_STATUS}",
+                       "status": f"The namespace's current state. {SPEC_STATUS}"},
+    _C + "Binding": {**_LOAD, "target": "The object to bind to, e.g. the node a pod is "
+                                        "assigned to."},
     _C + "ConfigMap": _LOAD,
-    _C + "ConfigMapList": {"metadata": f"More info: {_CONV}#metadata"},
+    _C + "ConfigMapList": {"metadata": LIST_META},
     _C + "Secret": _LOAD,
     _C + "Event": {**_LOAD,
-                   "involvedObject": "The object that this event is about.",
-                   "source": "The component reporting this event. Should be a short machine "
-                             "understandable string.",
-                   "series": "Data about the Event series this event represents or nil if it's "
-                             "a singleton Event.",
-                   "related": "Optional secondary object for more complex actions."},
+                   "involvedObject": "The object the event is about.",
+                   "source": "The component that reported the event; a short name meant for "
+                             "machines.",
+                   "series": "Information about the series this event belongs to; nil for a "
+                             "one-off event.",
+                   "related": "An optional second object, for actions that involve more than "
+                              "one."},
     _A + "Deployment": {**_LOAD,
-                        "spec": "Specification of the desired behavior of the Deployment.",
-                        "status": "Most recently observed status of the Deployment."},
-    _A + "DeploymentList": {"metadata": "Standard list metadata."},
+                        "spec": "What the Deployment should look like.",
+                        "status": "The Deployment's state as last observed."},
+    _A + "DeploymentList": {"metadata": LIST_META},
     _A + "DeploymentSpec": {
-        "selector": "Label selector for pods. Existing ReplicaSets whose pods are selected by "
-                    "this will be the ones affected by this deployment. It must match the pod "
-                    "template's labels.",
-        "template": "Template describes the pods that will be created. The only allowed "
-                    "template.spec.restartPolicy value is \"Always\".",
-        "strategy": "The deployment strategy to use to replace existing pods with new ones.",
+        "selector": "Picks the pods this Deployment manages; existing ReplicaSets whose pods it "
+                    "picks are affected by it. Must match the template's labels.",
+        "template": "The pods to create. Its spec.restartPolicy may only be Always.",
+        "strategy": "How existing pods are replaced by new ones.",
     },
-    _A + "DeploymentStrategy": {"rollingUpdate": "Rolling update config params. Present only if "
-                                                 "DeploymentStrategyType = RollingUpdate."},
+    _A + "DeploymentStrategy": {"rollingUpdate": "Parameters of a rolling update; only present "
+                                                 "when type is RollingUpdate."},
     _A + "ReplicaSet": {
-        "metadata": "If the Labels of a ReplicaSet are empty, they are defaulted to be the same "
-                    "as the Pod(s) that the ReplicaSet manages. Standard object's metadata. "
-                    f"More info: {_CONV}#metadata",
-        "spec": "Spec defines the specification of the desired behavior of the ReplicaSet. "
-                f"{SPEC_STATUS}",
-        "status": "Status is the most recently observed status of the ReplicaSet. This data may "
-                  "be out of date by some window of time. Populated by the system. Read-only. "
-                  f"{SPEC_STATUS}",
+        "metadata": "The ReplicaSet's metadata. When it has no labels, it takes those of the "
+                    f"pods it manages. See {_META_URL}",
+        "spec": f"How the ReplicaSet should behave. {SPEC_STATUS}",
+        "status": "The ReplicaSet's state as last observed, which may be out of date. Written "
+                  f"by the system; read-only. {SPEC_STATUS}",
     },
     _A + "ReplicaSetSpec": {
-        "selector": "Selector is a label query over pods that should match the replica count. "
-                    "Label keys and values that must match in order to be controlled by this "
-                    "replica set. It must match the pod template's labels. More info: "
-                    "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/"
-                    "#label-selectors",
-        "template": "Template is the object that describes the pod that will be created if "
-                    "insufficient replicas are detected. More info: https://kubernetes.io/docs/"
-                    "concepts/workloads/controllers/replicationcontroller#pod-template",
+        "selector": "Decides, by label, which pods count towards the replica count; must match "
+                    "the template's labels. See https://kubernetes.io/docs/concepts/overview/"
+                    "working-with-objects/labels/#label-selectors",
+        "template": "The pod to create when there are fewer replicas than wanted. "
+                    f"See {_POD_TEMPLATE}",
     },
     "io.k8s.api.coordination.v1.Lease": {
-        "metadata": f"More info: {_CONV}#metadata",
-        "spec": f"spec contains the specification of the Lease. {SPEC_STATUS}"},
-    "io.k8s.api.coordination.v1.LeaseList": {"metadata": f"Standard list metadata. More info: "
-                                                         f"{_CONV}#metadata"},
-    "io.k8s.api.discovery.v1.EndpointSlice": {"metadata": "Standard object's metadata."},
-    "io.k8s.api.discovery.v1.EndpointSliceList": {"metadata": "Standard list metadata."},
+        **_LOAD,
+        "spec": f"The lease's holder and timing. {SPEC_STATUS}"},
+    "io.k8s.api.coordination.v1.LeaseList": {"metadata": LIST_META},
+    "io.k8s.api.discovery.v1.EndpointSlice": _LOAD,
+    "io.k8s.api.discovery.v1.EndpointSliceList": {"metadata": LIST_META},
     "io.k8s.api.discovery.v1.Endpoint": {
-        "conditions": "conditions contains information about the current status of the "
-                      "endpoint.",
-        "targetRef": "targetRef is a reference to a Kubernetes object that represents this "
-                     "endpoint.",
-        "hints": "hints contains information associated with how an endpoint should be "
-                 "consumed."},
+        "conditions": "Whether the endpoint is ready, serving or terminating right now.",
+        "targetRef": "The Kubernetes object, typically a pod, this endpoint stands for.",
+        "hints": "Advice on how consumers should route to this endpoint."},
     "io.k8s.api.events.v1.Event": {
         **_LOAD,
-        "regarding": "regarding contains the object this Event is about. In most cases it's an "
-                     "Object reporting controller implements, e.g. ReplicaSetController "
-                     "implements ReplicaSets and this event is emitted because it acts on some "
-                     "changes in a ReplicaSet object.",
-        "related": "related is the optional secondary object for more complex actions. E.g. "
-                   "when regarding object triggers a creation or deletion of related object.",
-        "series": "series is data about the Event series this event represents or nil if it's a "
-                  "singleton Event.",
-        "deprecatedSource": "deprecatedSource is the deprecated field assuring backward "
-                            "compatibility with core.v1 Event type.",
+        "regarding": "The object the event is about. Usually one the reporting controller "
+                     "manages: the ReplicaSet controller, say, reports about a ReplicaSet it "
+                     "acted on.",
+        "related": "An optional second object, for actions that involve two, e.g. an object "
+                   "created or deleted because of the first.",
+        "series": "Data about the series this event stands for; nil for a one-off event.",
+        "deprecatedSource": "Legacy field, kept for compatibility with the core/v1 Event "
+                            "type.",
     },
-    "io.k8s.api.events.v1.EventList": {"metadata": f"Standard list metadata. More info: "
-                                                   f"{_CONV}#metadata"},
+    "io.k8s.api.events.v1.EventList": {"metadata": LIST_META},
     "io.k8s.api.autoscaling.v1.Scale": {
-        "metadata": f"Standard object metadata; More info: {_CONV}#metadata.",
-        "spec": f"spec defines the behavior of the scale. More info: {_CONV}#spec-and-status.",
-        "status": "status is the current status of the scale. More info: "
-                  f"{_CONV}#spec-and-status. Read-only."},
+        **_LOAD,
+        "spec": f"The desired scale. {SPEC_STATUS}",
+        "status": f"The observed scale; read-only. {SPEC_STATUS}"},
     "io.k8s.api.policy.v1.Eviction": {
-        "metadata": "ObjectMeta describes the pod that is being evicted.",
-        "deleteOptions": "DeleteOptions may be provided"},
+        "metadata": "Identifies the pod to evict.",
+        "deleteOptions": "Optional delete options to apply when the pod is removed."},
     "io.k8s.api.authentication.v1.TokenRequest": {
         **_LOAD,
-        "spec": "Spec holds information about the request being evaluated",
-        "status": "Status is filled in by the server and indicates whether the token can be "
-                  "authenticated."},
+        "spec": "The parameters of the request.",
+        "status": "Set by the server: the issued token and when it expires."},
     "io.k8s.api.authentication.v1.TokenRequestSpec": {
-        "boundObjectRef": "BoundObjectRef is a reference to an object that the token will be "
-                          "bound to. The token will only be valid for as long as the bound "
-                          "object exists. NOTE: The API server's TokenReview endpoint will "
-                          "validate the BoundObjectRef, but other audiences may not. Keep "
-                          "ExpirationSeconds small if you want prompt revocation."},
-    _M + "APIGroup": {"preferredVersion": "preferredVersion is the version preferred by the API "
-                                          "server, which probably is the storage version."},
-    _M + "DeleteOptions": {"preconditions": "Must be fulfilled before a deletion is carried "
-                                            "out. If not possible, a 409 Conflict status will "
-                                            "be returned."},
+        "boundObjectRef": "An object to tie the token to: the token stops being valid once "
+                          "that object is gone. The API server's TokenReview checks this, but "
+                          "other audiences may not, so keep expirationSeconds short when quick "
+                          "revocation matters."},
+    _M + "APIGroup": {"preferredVersion": "The version the server would like clients to use, "
+                                          "usually the one it stores objects in."},
+    _M + "DeleteOptions": {"preconditions": "Conditions that must hold for the deletion to go "
+                                            "ahead; if they do not, the server answers 409 "
+                                            "Conflict."},
     _M + "Status": {
         "metadata": LIST_META,
-        "details": "Extended data associated with the reason.  Each reason may define its own "
-                   "extended details. This field is optional and the data returned is not "
-                   "guaranteed to conform to any schema except that defined by the reason "
-                   "type."},
+        "details": "More data about the reason. Its shape depends on the reason; it is "
+                   "optional and follows no schema beyond what that reason defines."},
 }
 for _list in ("PodList", "ReplicationControllerList", "ServiceList", "ServiceAccountList",
               "EndpointsList", "NodeList", "NamespaceList", "SecretList", "EventList"):

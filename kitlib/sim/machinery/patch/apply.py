@@ -322,6 +322,16 @@ def _gvk_string(group: str, version: str, kind: str) -> str:
     return f"{group}/{version}, Kind={kind}"
 
 
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "bool"
+    return "number" if isinstance(value, (int, float)) else "null"
+
+
 def _config_gvk(config: JSON) -> tuple[str, str, str]:
     api_version = config.get("apiVersion")
     kind = config.get("kind")
@@ -333,6 +343,10 @@ def _config_gvk(config: JSON) -> tuple[str, str, str]:
 
 
 def _check_config(config: JSON, gvk: tuple[str, str, str] | None, shape: Shape) -> None:
+    if not isinstance(config, dict):
+        raise BadRequest("error decoding YAML: error unmarshaling JSON: while decoding JSON: "
+                         f"json: cannot unmarshal {_json_kind(config)} into Go value of type "
+                         "map[string]interface {}")
     got = _config_gvk(config)
     if gvk is not None and got != gvk:
         raise BadRequest(f"invalid object type: {_gvk_string(*got)}")

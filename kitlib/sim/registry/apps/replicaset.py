@@ -11,6 +11,7 @@ from kitlib.sim.registry.apps.template import (validate_selector_and_template,
                                                validate_selector_unchanged)
 from kitlib.sim.registry.base import Strategy
 from kitlib.sim.registry.core.poddefaults import default_pod_template
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
@@ -52,4 +53,4 @@ class ReplicaSetStrategy(Strategy):
         return self.validate(new) + validate_selector_unchanged(new, old)
 
     def field_values(self, obj: JSON) -> dict[str, str]:
-        return {"status.replicas": str((obj.get("status") or {}).get("replicas", 0))}
+        return {"status.replicas": str(d(obj.get("status")).get("replicas", 0))}

@@ -15,19 +15,20 @@ from kitlib.sim.machinery.validation import (go_label_selector, go_string_map, i
                                              is_label_value, is_qualified_name,
                                              selector_matches, validate_label_selector)
 from kitlib.sim.registry.core.podspec import validate_controller_template
+from kitlib.sim.registry.core.jsonish import d, l
 
 _OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
 def _selector_convertible(selector: Mapping[str, Any]) -> bool:
     """Whether LabelSelectorAsSelector would succeed (it rejects bad keys, values, operators)."""
-    for key, value in (selector.get("matchLabels") or {}).items():
+    for key, value in d(selector.get("matchLabels")).items():
         if is_qualified_name(str(key)) or is_label_value(str(value)):
             return False
-    for expr in selector.get("matchExpressions") or []:
+    for expr in l(selector.get("matchExpressions")):
         if not isinstance(expr, Mapping) or expr.get("operator") not in _OPERATORS:
             return False
-        values = expr.get("values") or []
+        values = l(expr.get("values"))
         if expr["operator"] in ("In", "NotIn") and not values:
             return False
         if expr["operator"] in ("Exists", "DoesNotExist") and values:
@@ -54,7 +55,7 @@ def validate_selector_and_template(spec: Mapping[str, Any], path: str, *,
         errs.append(invalid_go(f"{path}.selector", go_label_selector(selector),
                                "invalid label selector"))
         return errs
-    labels = (template.get("metadata") or {}).get("labels")
+    labels = d(template.get("metadata")).get("labels")
     empty = isinstance(selector, Mapping) and not selector.get("matchLabels") \
         and not selector.get("matchExpressions")
     # A missing selector selects nothing, so it does not match the template either.
@@ -67,7 +68,7 @@ def validate_selector_and_template(spec: Mapping[str, Any], path: str, *,
 
 def validate_selector_unchanged(new: Any, old: Any) -> list[FieldError]:
     """apps/v1 forbids changing a selector once set."""
-    new_sel, old_sel = (new.get("spec") or {}).get("selector"), (old.get("spec") or {}).get("selector")
+    new_sel, old_sel = d(new.get("spec")).get("selector"), d(old.get("spec")).get("selector")
     if _normal(new_sel) == _normal(old_sel):
         return []
     return [invalid_go("spec.selector", go_label_selector(new_sel), "field is immutable")]
@@ -77,5 +78,5 @@ def _normal(selector: Any) -> Any:
     """Semantic equality: nil and empty maps and lists are the same."""
     if not isinstance(selector, Mapping):
         return None
-    return (dict(selector.get("matchLabels") or {}),
-            [dict(e) for e in selector.get("matchExpressions") or [] if isinstance(e, Mapping)])
+    return (dict(d(selector.get("matchLabels"))),
+            [dict(e) for e in l(selector.get("matchExpressions")) if isinstance(e, Mapping)])

@@ -9,6 +9,7 @@ from typing import Any
 from kitlib.sim.machinery.errors import FieldError, forbidden, invalid, too_long
 from kitlib.sim.machinery.validation import is_config_map_key
 from kitlib.sim.registry.base import Strategy
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
@@ -34,7 +35,7 @@ def validate_immutable_data(new: JSON, old: JSON, keys: tuple[str, ...]) -> list
     if new.get("immutable") is not True:
         errs.append(forbidden("immutable", "field is immutable when `immutable` is set"))
     for key in keys:
-        if (new.get(key) or {}) != (old.get(key) or {}):
+        if d(new.get(key)) != d(old.get(key)):
             errs.append(forbidden(key, "field is immutable when `immutable` is set"))
     return errs
 
@@ -51,7 +52,7 @@ class ConfigMapStrategy(Strategy):
     def validate(self, obj: JSON) -> list[FieldError]:
         errs, size = validate_data_keys(obj.get("data"), "data")
         binary = obj.get("binaryData") if isinstance(obj.get("binaryData"), dict) else {}
-        for key in (obj.get("data") or {}):
+        for key in d(obj.get("data")):
             if key in binary:
                 errs.append(invalid(f"data[{key}]", key, "duplicate of key present in binaryData"))
         binary_errs, _ = validate_data_keys(binary, "binaryData")

@@ -233,7 +233,7 @@ def host_port_conflicts(containers: list[Any], path: str, seen: set[str]) -> lis
     return errs
 
 
-def _local_descending(target: str, path: str) -> list[FieldError]:
+def local_descending_path(target: str, path: str) -> list[FieldError]:
     errs = []
     if target.startswith("/"):
         errs.append(invalid(path, target, "must be a relative path"))
@@ -268,12 +268,12 @@ def validate_volume_mounts(mounts: Any, volumes: Mapping[str, Any], container: M
                                 "must not already exist as a path in volumeDevices"))
         sub_path, sub_expr = _s(mount.get("subPath")), _s(mount.get("subPathExpr"))
         if sub_path:
-            errs += _local_descending(sub_path, f"{path}.subPath")
+            errs += local_descending_path(sub_path, f"{path}.subPath")
         if sub_expr:
             if sub_path:
                 errs.append(invalid(f"{ipath}.subPathExpr", sub_expr,
                                     "subPathExpr and subPath are mutually exclusive"))
-            errs += _local_descending(sub_expr, f"{path}.subPathExpr")
+            errs += local_descending_path(sub_expr, f"{path}.subPathExpr")
         propagation = mount.get("mountPropagation")
         if propagation is not None:
             options = ("Bidirectional", "HostToContainer", "None")

@@ -10,6 +10,7 @@ from kitlib.sim.machinery.validation import (name_is_dns_subdomain, validate_ip,
                                              validate_label_name)
 from kitlib.sim.registry.base import Strategy
 from kitlib.sim.registry.core.containers import validate_dns_label
+from kitlib.sim.registry.core.jsonish import l
 
 JSON = dict[str, Any]
 
@@ -67,23 +68,23 @@ class EndpointsStrategy(Strategy):
     allow_create_on_update = True
 
     def default(self, obj: JSON) -> None:
-        for subset in obj.get("subsets") or []:
-            for port in (subset.get("ports") or []) if isinstance(subset, dict) else []:
+        for subset in l(obj.get("subsets")):
+            for port in (l(subset.get("ports"))) if isinstance(subset, dict) else []:
                 if isinstance(port, dict) and not port.get("protocol"):
                     port["protocol"] = "TCP"
 
     def validate(self, obj: JSON) -> list[FieldError]:
         errs: list[FieldError] = []
-        for i, subset in enumerate(obj.get("subsets") or []):
+        for i, subset in enumerate(l(obj.get("subsets"))):
             subset, path = subset if isinstance(subset, dict) else {}, f"subsets[{i}]"
-            ready, not_ready = subset.get("addresses") or [], subset.get("notReadyAddresses") or []
+            ready, not_ready = l(subset.get("addresses")), l(subset.get("notReadyAddresses"))
             if not ready and not not_ready:
                 errs.append(required(path, "must specify `addresses` or `notReadyAddresses`"))
             for j, address in enumerate(ready):
                 errs += _validate_address(address, f"{path}.addresses[{j}]")
             for j, address in enumerate(not_ready):
                 errs += _validate_address(address, f"{path}.notReadyAddresses[{j}]")
-            ports = subset.get("ports") or []
+            ports = l(subset.get("ports"))
             for j, port in enumerate(ports):
                 errs += validate_endpoint_port(port, len(ports) > 1, f"{path}.ports[{j}]")
         return errs

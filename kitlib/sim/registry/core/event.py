@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from kitlib.sim.machinery.errors import FieldError, invalid, required
 from kitlib.sim.machinery.validation import is_dns1123_subdomain, is_qualified_name
 from kitlib.sim.registry.base import Strategy
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
@@ -18,7 +19,7 @@ JSON = dict[str, Any]
 def legacy_validate_event(event: JSON) -> list[FieldError]:
     """legacyValidateEvent, on the core/v1 field names."""
     errs: list[FieldError] = []
-    namespace = str((event.get("metadata") or {}).get("namespace") or "")
+    namespace = str(d(event.get("metadata")).get("namespace") or "")
     involved = event.get("involvedObject") if isinstance(event.get("involvedObject"), dict) else {}
     involved_ns = str(involved.get("namespace") or "")
     if not event.get("eventTime"):
@@ -63,12 +64,12 @@ class EventStrategy(Strategy):
         return legacy_validate_event(obj)
 
     def field_values(self, obj: JSON) -> dict[str, str]:
-        involved = obj.get("involvedObject") or {}
+        involved = d(obj.get("involvedObject"))
         values = {f"involvedObject.{key}": str(involved.get(key, ""))
                   for key in ("kind", "namespace", "name", "uid", "apiVersion",
                               "resourceVersion", "fieldPath")}
         values["reason"] = obj.get("reason", "")
         values["reportingComponent"] = obj.get("reportingComponent", "")
-        values["source"] = (obj.get("source") or {}).get("component", "")
+        values["source"] = d(obj.get("source")).get("component", "")
         values["type"] = obj.get("type", "")
         return values

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from kitlib.sim.machinery.errors import FieldError, invalid
 from kitlib.sim.machinery.validation import is_qualified_name, name_is_dns_label
 from kitlib.sim.registry.base import Strategy
+from kitlib.sim.registry.core.jsonish import d, l
 
 JSON = dict[str, Any]
 
@@ -38,7 +39,7 @@ class NamespaceStrategy(Strategy):
 
     def validate(self, obj: JSON) -> list[FieldError]:
         errs: list[FieldError] = []
-        for finalizer in (obj.get("spec") or {}).get("finalizers") or []:
+        for finalizer in l(d(obj.get("spec")).get("finalizers")):
             value = str(finalizer)
             errs += [invalid("spec.finalizers", value, msg) for msg in is_qualified_name(value)]
             if "/" not in value and value not in _STANDARD_FINALIZERS:
@@ -49,8 +50,8 @@ class NamespaceStrategy(Strategy):
     def prepare_for_update(self, new: JSON, old: JSON) -> None:
         super().prepare_for_update(new, old)
         # Only the finalize subresource changes spec.finalizers.
-        new["spec"] = dict(new.get("spec") or {})
-        if "finalizers" in (old.get("spec") or {}):
+        new["spec"] = dict(d(new.get("spec")))
+        if "finalizers" in d(old.get("spec")):
             new["spec"]["finalizers"] = old["spec"]["finalizers"]
         else:
             new["spec"].pop("finalizers", None)
@@ -59,8 +60,8 @@ class NamespaceStrategy(Strategy):
         return []
 
     def validate_status_update(self, new: JSON, old: JSON) -> list[FieldError]:
-        phase = (new.get("status") or {}).get("phase", "")
-        deleting = bool((new.get("metadata") or {}).get("deletionTimestamp"))
+        phase = d(new.get("status")).get("phase", "")
+        deleting = bool(d(new.get("metadata")).get("deletionTimestamp"))
         if not deleting and phase != "Active":
             return [invalid("status.Phase", phase, "may only be 'Active' if `deletionTimestamp` "
                                                    "is empty")]
@@ -70,4 +71,11 @@ class NamespaceStrategy(Strategy):
         return []
 
     def field_values(self, obj: JSON) -> dict[str, str]:
-        return {"status.phase": (obj.get("status") or {}).get("phase", "")}
+        return {"status.phase": d(obj.get("status")).get("phase", "")}
+
+    def deletion_pending(self, obj: JSON) -> bool:
+        # The namespace controller empties the namespace, then clears spec.finalizers.
+        return bool(l(d(obj.get("spec")).get("finalizers")))
+
+    def prepare_for_delete(self, obj: JSON) -> None:
+        obj.setdefault("status", {})["phase"] = "Terminating"

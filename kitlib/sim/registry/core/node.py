@@ -10,6 +10,7 @@ from kitlib.sim.machinery.quantity import QuantityError, parse_quantity
 from kitlib.sim.machinery.validation import (GoValueError, go_quote, is_label_value,
                                              validate_label_name)
 from kitlib.sim.registry.base import Strategy
+from kitlib.sim.registry.core.jsonish import d, l
 
 JSON = dict[str, Any]
 
@@ -58,13 +59,13 @@ class NodeStrategy(Strategy):
             status["allocatable"] = dict(status["capacity"])
 
     def validate(self, obj: JSON) -> list[FieldError]:
-        return validate_taints((obj.get("spec") or {}).get("taints"), "metadata.taints")
+        return validate_taints(d(obj.get("spec")).get("taints"), "metadata.taints")
 
     def validate_update(self, new: JSON, old: JSON) -> list[FieldError]:
-        spec, old_spec = new.get("spec") or {}, old.get("spec") or {}
+        spec, old_spec = d(new.get("spec")), d(old.get("spec"))
         errs: list[FieldError] = []
-        old_cidrs = old_spec.get("podCIDRs") or []
-        if old_cidrs and old_cidrs != (spec.get("podCIDRs") or []):
+        old_cidrs = l(old_spec.get("podCIDRs"))
+        if old_cidrs and old_cidrs != (l(spec.get("podCIDRs"))):
             errs.append(forbidden("spec.podCIDRs",
                                   'node updates may not change podCIDR except from "" to valid'))
         if old_spec.get("providerID") and old_spec.get("providerID") != spec.get("providerID"):
@@ -73,5 +74,5 @@ class NodeStrategy(Strategy):
         return errs + self.validate(new)
 
     def field_values(self, obj: JSON) -> dict[str, str]:
-        spec = obj.get("spec") or {}
+        spec = d(obj.get("spec"))
         return {"spec.unschedulable": "true" if spec.get("unschedulable") else "false"}

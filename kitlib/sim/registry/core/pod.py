@@ -18,6 +18,7 @@ from kitlib.sim.registry.core.podspec import (validate_containers_only_for_pod,
                                               validate_pod_spec,
                                               validate_pod_specific_annotations,
                                               validate_tolerations)
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
@@ -110,14 +111,28 @@ class PodStrategy(Strategy):
         errs: list[FieldError] = []
         if _spec(new).get("nodeName") != _spec(old).get("nodeName"):
             errs.append(forbidden("status.nodeName", "may not be changed directly"))
-        new_qos = (new.get("status") or {}).get("qosClass", "")
-        if new_qos != (old.get("status") or {}).get("qosClass", ""):
+        new_qos = d(new.get("status")).get("qosClass", "")
+        if new_qos != d(old.get("status")).get("qosClass", ""):
             errs.append(invalid("status.qosClass", new_qos, "field is immutable"))
         return errs
 
+    def grace_period(self, obj: JSON, requested: int | None) -> int:
+        """Pods stop gracefully: the kubelet gets terminationGracePeriodSeconds to kill them.
+
+        A pod no node has taken yet, or one whose containers have all finished, has
+        nothing to stop and goes at once (CheckGracefulDelete).
+        """
+        spec, status = _spec(obj), obj.get("status") or {}
+        if not spec.get("nodeName") or status.get("phase") in ("Succeeded", "Failed"):
+            return 0
+        if requested is not None:
+            return max(0, requested)
+        grace = spec.get("terminationGracePeriodSeconds", 30)
+        return grace if isinstance(grace, int) and grace >= 0 else 30
+
     def field_values(self, obj: JSON) -> dict[str, str]:
         spec = _spec(obj)
-        status = obj.get("status") or {}
+        status = d(obj.get("status"))
         return {
             "spec.nodeName": spec.get("nodeName", ""),
             "spec.restartPolicy": spec.get("restartPolicy", ""),
@@ -168,8 +183,7 @@ def validate_pod_update(new: JSON, old: JSON, errs: list[FieldError]) -> list[Fi
         if name not in old_gates:
             errs.append(forbidden(f"spec.schedulingGates[{i}].name", "only deletion is allowed, "
                                   f"but found new scheduling gate '{name}'"))
-    old_view = poddiff.pod_spec_view(old_spec)
-    if poddiff.pod_spec_view(new_spec).key() == old_view.key():
+    if new_spec == old_spec:
         return errs
     munged = copy.deepcopy(new_spec)
     for key in ("containers", "initContainers"):
@@ -184,7 +198,9 @@ def validate_pod_update(new: JSON, old: JSON, errs: list[FieldError]) -> list[Fi
     if isinstance(old_grace, int) and old_grace < 0 and munged.get(
             "terminationGracePeriodSeconds") == 1:
         munged["terminationGracePeriodSeconds"] = old_grace
-    if poddiff.pod_spec_view(munged).key() != old_view.key():
+    # Plain equality first; the Go view also equates omitted and empty values.
+    if munged != old_spec and (poddiff.pod_spec_view(munged).key()
+                               != poddiff.pod_spec_view(old_spec).key()):
         detail = ("pod updates may not change fields other than " + ",".join(UPDATABLE_FIELDS)
                   + "\n" + poddiff.render(old_spec, munged))
         errs.append(forbidden("spec", detail))

@@ -14,6 +14,7 @@ import random
 from typing import Any
 
 from kitlib.sim.machinery.errors import Forbidden
+from kitlib.sim.registry.core.jsonish import d, l
 
 JSON = dict[str, Any]
 
@@ -42,7 +43,7 @@ def _token_volume(name: str) -> JSON:
 def admit_service_account(pod: JSON, *, rng: random.Random, mount_token: bool = True) -> None:
     """ServiceAccount admission, on create: the default account and its token volume."""
     spec = pod.setdefault("spec", {})
-    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    annotations = d(d(pod.get("metadata")).get("annotations"))
     if "kubernetes.io/config.mirror" in annotations:
         return
     if not spec.get("serviceAccountName"):
@@ -56,7 +57,7 @@ def admit_service_account(pod: JSON, *, rng: random.Random, mount_token: bool = 
     name = existing[0] if existing else TOKEN_VOLUME_PREFIX + random_suffix(rng)
     needed = False
     for key in ("initContainers", "containers"):
-        for container in spec.get(key) or []:
+        for container in l(spec.get(key)):
             if not isinstance(container, dict):
                 continue
             mounts = container.get("volumeMounts")
@@ -93,13 +94,13 @@ def admit_priority(pod: JSON, *, old: JSON | None = None) -> None:
     """Priority admission: resolve the priority from the class; keep it on updates."""
     spec = pod.setdefault("spec", {})
     if old is not None:
-        old_spec = old.get("spec") or {}
+        old_spec = d(old.get("spec"))
         for key in ("priority", "preemptionPolicy"):
             if spec.get(key) is None and old_spec.get(key) is not None:
                 spec[key] = old_spec[key]
         return
     class_name = spec.get("priorityClassName") or ""
-    name = (pod.get("metadata") or {}).get("name", "")
+    name = d(pod.get("metadata")).get("name", "")
     if class_name and class_name not in SYSTEM_PRIORITIES:
         _forbid(name, f"no PriorityClass with name {class_name} was found")
     priority = SYSTEM_PRIORITIES.get(class_name, 0)

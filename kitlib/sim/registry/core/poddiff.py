@@ -15,6 +15,7 @@ from typing import Any
 
 from kitlib.sim.machinery.quantity import QuantityError, parse_quantity
 from kitlib.sim.machinery.validation import go_quote
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
@@ -216,7 +217,7 @@ def compact(node: Node, *, typed: bool = False) -> str:
 def pod_spec_view(spec: Any) -> Node:
     """The internal core.PodSpec: host namespaces live in its security context."""
     spec = dict(spec) if isinstance(spec, Mapping) else {}
-    context = dict(spec.get("securityContext") or {})
+    context = dict(d(spec.get("securityContext")))
     for key in ("hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "hostUsers"):
         if key in spec:
             context[key] = spec[key]

@@ -11,6 +11,7 @@ from kitlib.sim.machinery.validation import go_string_map, invalid_go, validate_
 from kitlib.sim.registry.base import Strategy
 from kitlib.sim.registry.core.poddefaults import default_pod_template
 from kitlib.sim.registry.core.podspec import validate_controller_template
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
@@ -30,7 +31,7 @@ class ReplicationControllerStrategy(Strategy):
     def default(self, obj: JSON) -> None:
         spec = _spec(obj)
         template = spec.get("template")
-        labels = ((template.get("metadata") or {}).get("labels")
+        labels = (d(template.get("metadata")).get("labels")
                   if isinstance(template, dict) else None)
         # The selector, and the controller's own labels, default to the template's labels.
         if isinstance(labels, dict):
@@ -63,7 +64,7 @@ class ReplicationControllerStrategy(Strategy):
         if not isinstance(template, Mapping):
             errs.append(required("spec.template"))
             return errs
-        labels = (template.get("metadata") or {}).get("labels")
+        labels = d(template.get("metadata")).get("labels")
         labels = labels if isinstance(labels, Mapping) else {}
         if selector and any(labels.get(k) != v for k, v in selector.items()):
             errs.append(invalid_go("spec.template.metadata.labels",
@@ -76,4 +77,4 @@ class ReplicationControllerStrategy(Strategy):
         return self.validate(new)
 
     def field_values(self, obj: JSON) -> dict[str, str]:
-        return {"status.replicas": str((obj.get("status") or {}).get("replicas", 0))}
+        return {"status.replicas": str(d(obj.get("status")).get("replicas", 0))}

@@ -16,6 +16,7 @@ from kitlib.sim.machinery.validation import validate_immutable
 from kitlib.sim.registry.base import Strategy
 from kitlib.sim.registry.core.configmap import (MAX_DATA_SIZE, validate_data_keys,
                                                 validate_immutable_data)
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
@@ -69,7 +70,7 @@ class SecretStrategy(Strategy):
         if sum(len(v) for v in decoded.values()) > MAX_DATA_SIZE:
             errs.append(too_long("data", MAX_DATA_SIZE))
         kind = obj.get("type") or ""
-        annotations = (obj.get("metadata") or {}).get("annotations") or {}
+        annotations = d(d(obj.get("metadata")).get("annotations"))
         if kind == "kubernetes.io/service-account-token":
             if not annotations.get("kubernetes.io/service-account.name"):
                 errs.append(required(

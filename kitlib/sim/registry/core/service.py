@@ -7,6 +7,8 @@ server calls between ``default`` and ``prepare_for_create``/``prepare_for_update
 
 from __future__ import annotations
 
+import random
+
 import ipaddress
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -17,12 +19,14 @@ from kitlib.sim.machinery.validation import (duplicate_go, go_int_or_string, go_
                                              go_string_slice, invalid_go, is_dns1123_subdomain,
                                              name_is_dns1035_label, validate_ip,
                                              validate_label_name, validate_labels)
-from kitlib.sim.registry.base import Strategy
+from kitlib.sim.registry.base import Strategy, Transaction
+from kitlib.sim.registry.core.ipallocator import ClusterIPAllocator, NodePortAllocator
 from kitlib.sim.registry.core.containers import validate_dns_label, validate_port_num_or_name
-from kitlib.sim.registry.core.servicealloc import (init_ip_families, is_headless,
+from kitlib.sim.registry.core.servicealloc import (ServiceAllocator, init_ip_families, is_headless,
                                                    needs_cluster_ip, needs_health_check_port,
                                                    needs_node_port, normalize_cluster_ips,
                                                    patch_allocated_values)
+from kitlib.sim.registry.core.jsonish import d, l
 
 JSON = dict[str, Any]
 
@@ -57,6 +61,24 @@ def go_service_port(protocol: str, port: Any) -> str:
 class ServiceStrategy(Strategy):
     has_status = True
     name_fn: ClassVar = staticmethod(name_is_dns1035_label)
+
+    def __init__(self, *, rng: random.Random | None = None) -> None:
+        # One allocator per cluster: its ClusterIPs (10.96.0.0/12) and NodePorts.
+        rng = rng or random.Random()
+        self.allocator = ServiceAllocator(cluster_ips=ClusterIPAllocator(rng=rng),
+                                          node_ports=NodePortAllocator(rng=rng))
+
+    def begin_create(self, obj: JSON) -> Transaction:
+        return self.allocator.allocate_create(obj)
+
+    def begin_update(self, new: JSON, old: JSON) -> Transaction:
+        return self.allocator.allocate_update(new, old)
+
+    def deleted(self, obj: JSON) -> None:
+        self.allocator.release(obj)
+
+    def restored(self, obj: JSON) -> None:
+        self.allocator.restore(obj)
 
     def default(self, obj: JSON) -> None:
         spec = _spec(obj)
@@ -149,7 +171,7 @@ def _validate_cluster_ips_update(new: JSON, old: JSON) -> list[FieldError]:
         return []
     if is_headless(new) and is_headless(old):
         return []
-    new_ips, old_ips = _spec(new).get("clusterIPs") or [], _spec(old).get("clusterIPs") or []
+    new_ips, old_ips = l(_spec(new).get("clusterIPs")), l(_spec(old).get("clusterIPs"))
     rendered = go_string_slice(_spec(new).get("clusterIPs"))
     errs: list[FieldError] = []
     if len(new_ips) == len(old_ips):
@@ -198,7 +220,7 @@ def _validate_cluster_ip_fields(spec: Mapping[str, Any]) -> list[FieldError]:
     if spec.get("type") == "ExternalName":
         return []
     errs: list[FieldError] = []
-    ip, ips = spec.get("clusterIP") or "", spec.get("clusterIPs") or []
+    ip, ips = spec.get("clusterIP") or "", l(spec.get("clusterIPs"))
     rendered = go_string_slice(spec.get("clusterIPs"))
     if ip:
         if not ips:
@@ -208,7 +230,7 @@ def _validate_cluster_ip_fields(spec: Mapping[str, Any]) -> list[FieldError]:
     elif ips:
         errs.append(invalid_go("spec.clusterIPs", rendered,
                                "must be empty when `clusterIP` is not specified"))
-    families = spec.get("ipFamilies") or []
+    families = l(spec.get("ipFamilies"))
     for i, family in enumerate(families):
         if family not in ("IPv4", "IPv6"):
             errs.append(not_supported(f"spec.ipFamilies[{i}]", family, ("IPv4", "IPv6")))
@@ -249,7 +271,7 @@ def validate_service(obj: JSON) -> list[FieldError]:
     """ValidateService, without the object metadata the API server checks first."""
     spec = _spec(obj)
     errs: list[FieldError] = []
-    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    annotations = d(obj.get("metadata")).get("annotations") or {}
     mode = annotations.get("service.kubernetes.io/topology-mode")
     hints = annotations.get("service.kubernetes.io/topology-aware-hints")
     if mode is not None and hints is not None and mode != hints:
@@ -291,7 +313,7 @@ def validate_service(obj: JSON) -> list[FieldError]:
         errs.append(forbidden("spec.sessionAffinityConfig",
                               "must not be set when session affinity is None"))
     errs += _validate_cluster_ip_fields(spec)
-    for i, ip in enumerate(spec.get("externalIPs") or []):
+    for i, ip in enumerate(l(spec.get("externalIPs"))):
         found = validate_ip(str(ip), f"spec.externalIPs[{i}]")
         errs += found or _non_special_ip(str(ip), f"spec.externalIPs[{i}]")
     if not kind:
@@ -354,7 +376,7 @@ def _non_special_ip(value: str, path: str) -> list[FieldError]:
 
 def _validate_load_balancer_fields(spec: Mapping[str, Any], kind: str) -> list[FieldError]:
     errs: list[FieldError] = []
-    ranges = spec.get("loadBalancerSourceRanges") or []
+    ranges = l(spec.get("loadBalancerSourceRanges"))
     if ranges:
         path = "spec.LoadBalancerSourceRanges"  # sic: the real path is capitalised
         if kind != "LoadBalancer":

@@ -16,27 +16,28 @@ from kitlib.sim.machinery.errors import FieldError, Invalid, InternalError, inva
 from kitlib.sim.machinery.validation import go_string_slice, invalid_go, validate_ip
 from kitlib.sim.registry.core.ipallocator import (AllocationError, ClusterIPAllocator,
                                                   NodePortAllocator)
+from kitlib.sim.registry.core.jsonish import d, l
 
 JSON = dict[str, Any]
 
 
 def needs_cluster_ip(svc: JSON) -> bool:
-    return (svc.get("spec") or {}).get("type") != "ExternalName"
+    return d(svc.get("spec")).get("type") != "ExternalName"
 
 
 def needs_node_port(svc: JSON) -> bool:
-    spec = svc.get("spec") or {}
+    spec = d(svc.get("spec"))
     return spec.get("type") == "NodePort" or (
         spec.get("type") == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not False)
 
 
 def needs_health_check_port(svc: JSON) -> bool:
-    spec = svc.get("spec") or {}
+    spec = d(svc.get("spec"))
     return spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
 
 
 def is_headless(svc: JSON) -> bool:
-    ips = (svc.get("spec") or {}).get("clusterIPs")
+    ips = d(svc.get("spec")).get("clusterIPs")
     return isinstance(ips, list) and len(ips) == 1 and ips[0] == "None"
 
 
@@ -61,7 +62,7 @@ class Allocation:
 
 
 def _invalid(svc: JSON, errors: list[FieldError]) -> Invalid:
-    return Invalid(kind="Service", name=(svc.get("metadata") or {}).get("name", ""),
+    return Invalid(kind="Service", name=d(svc.get("metadata")).get("name", ""),
                    errors=errors)
 
 
@@ -73,10 +74,10 @@ def normalize_cluster_ips(new: JSON, old: JSON | None = None) -> None:
         if ip and not ips:
             spec["clusterIPs"] = [ip]
         return
-    old_spec = old.get("spec") or {}
+    old_spec = d(old.get("spec"))
     if ip != (old_spec.get("clusterIP") or "") and ips == old_spec.get("clusterIPs"):
         if ip:
-            spec["clusterIPs"] = [ip, *(ips or [])[1:]]
+            spec["clusterIPs"] = [ip, *l(ips)[1:]]
         else:
             spec.pop("clusterIPs", None)
     elif ip and not ips:
@@ -85,15 +86,15 @@ def normalize_cluster_ips(new: JSON, old: JSON | None = None) -> None:
 
 def patch_allocated_values(new: JSON, old: JSON) -> None:
     """An update that left out allocated values (a PUT without clusterIP) keeps the old ones."""
-    spec, old_spec = new.setdefault("spec", {}), old.get("spec") or {}
+    spec, old_spec = new.setdefault("spec", {}), d(old.get("spec"))
     if needs_cluster_ip(old) and needs_cluster_ip(new):
         if not spec.get("clusterIP") and old_spec.get("clusterIP"):
             spec["clusterIP"] = old_spec["clusterIP"]
         if not spec.get("clusterIPs") and old_spec.get("clusterIPs"):
             spec["clusterIPs"] = list(old_spec["clusterIPs"])
     if needs_node_port(old) and needs_node_port(new):
-        old_ports = [p for p in old_spec.get("ports") or [] if isinstance(p, dict)]
-        new_ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+        old_ports = [p for p in l(old_spec.get("ports")) if isinstance(p, dict)]
+        new_ports = [p for p in l(spec.get("ports")) if isinstance(p, dict)]
         used = ({p.get("nodePort") for p in old_ports} & {p.get("nodePort") for p in new_ports})
         by_name = {p.get("name", ""): p.get("nodePort", 0) for p in old_ports}
         for port in new_ports:
@@ -112,8 +113,8 @@ def init_ip_families(svc: JSON, family: str = "IPv4") -> list[FieldError]:
     if spec.get("type") == "ExternalName":
         return []
     errs: list[FieldError] = []
-    ips = spec.get("clusterIPs") or []
-    families = list(spec.get("ipFamilies") or [])
+    ips = l(spec.get("clusterIPs"))
+    families = list(l(spec.get("ipFamilies")))
     policy = spec.get("ipFamilyPolicy")
     if policy is None and (len(ips) == 2 or len(families) == 2):
         policy = "RequireDualStack"
@@ -173,8 +174,8 @@ class ServiceAllocator:
 
     def release(self, svc: JSON) -> None:
         """Give back everything a deleted Service held."""
-        spec = svc.get("spec") or {}
-        for ip in spec.get("clusterIPs") or []:
+        spec = d(svc.get("spec"))
+        for ip in l(spec.get("clusterIPs")):
             if ip and ip != "None":
                 self.cluster_ips.release(ip)
         for port in self._node_ports_of(svc):
@@ -182,7 +183,7 @@ class ServiceAllocator:
 
     def restore(self, svc: JSON) -> None:
         """Mark what a stored Service holds as used (after a restart)."""
-        for ip in (svc.get("spec") or {}).get("clusterIPs") or []:
+        for ip in l(d(svc.get("spec")).get("clusterIPs")):
             if ip and ip != "None":
                 self.cluster_ips.mark_used(ip)
         for port in self._node_ports_of(svc):
@@ -190,14 +191,14 @@ class ServiceAllocator:
 
     @staticmethod
     def _node_ports_of(svc: JSON) -> set[int]:
-        spec = svc.get("spec") or {}
-        ports = {p.get("nodePort") for p in spec.get("ports") or [] if isinstance(p, dict)}
+        spec = d(svc.get("spec"))
+        ports = {p.get("nodePort") for p in l(spec.get("ports")) if isinstance(p, dict)}
         ports.add(spec.get("healthCheckNodePort"))
         return {p for p in ports if isinstance(p, int) and p}
 
     def _allocate(self, svc: JSON, old: JSON | None, txn: Allocation) -> None:
         spec = svc.setdefault("spec", {})
-        errs = [e for i, ip in enumerate(spec.get("clusterIPs") or [])
+        errs = [e for i, ip in enumerate(l(spec.get("clusterIPs")))
                 if not (i == 0 and ip == "None") for e in validate_ip(str(ip), f"spec.clusterIPs[{i}]")]
         errs = errs or init_ip_families(svc)
         if errs:
@@ -224,7 +225,7 @@ class ServiceAllocator:
 
     def _allocate_ips(self, svc: JSON, txn: Allocation) -> None:
         spec = svc["spec"]
-        ips = list(spec.get("clusterIPs") or [])
+        ips = list(l(spec.get("clusterIPs")))
         requested = ips[0] if ips else None
         try:
             ip = self.cluster_ips.allocate(requested=requested)
@@ -238,7 +239,7 @@ class ServiceAllocator:
 
     def _allocate_node_ports(self, svc: JSON, old_ports: set[int], txn: Allocation) -> None:
         spec = svc["spec"]
-        ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+        ports = [p for p in l(spec.get("ports")) if isinstance(p, dict)]
         by_service_port: dict[Any, int] = {}
         for i, port in enumerate(ports):
             if not port.get("nodePort") and not needs_node_port(svc):

@@ -16,7 +16,7 @@ from kitlib.sim.machinery.errors import FieldError, forbidden, invalid, not_supp
 from kitlib.sim.machinery.quantity import QuantityError, parse_quantity
 from kitlib.sim.machinery.validation import (is_dns1123_subdomain, validate_annotations,
                                              validate_labels)
-from kitlib.sim.registry.core.containers import (_local_descending, validate_dns_label,
+from kitlib.sim.registry.core.containers import (local_descending_path, validate_dns_label,
                                                  validate_object_field_selector,
                                                  validate_resource_field_selector)
 
@@ -71,7 +71,7 @@ def _mode(value: Any, path: str) -> list[FieldError]:
 
 
 def _local_non_reserved(target: str, path: str) -> list[FieldError]:
-    errs = _local_descending(target, path)
+    errs = local_descending_path(target, path)
     if target.startswith("..") and not target.startswith("../"):
         errs.append(invalid(path, target, "must not start with '..'"))
     return errs

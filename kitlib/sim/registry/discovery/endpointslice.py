@@ -11,6 +11,7 @@ from kitlib.sim.machinery.validation import (is_dns1123_label, is_dns1123_subdom
                                              name_is_dns_subdomain, validate_immutable,
                                              validate_label_name)
 from kitlib.sim.registry.base import Strategy
+from kitlib.sim.registry.core.jsonish import l
 
 JSON = dict[str, Any]
 
@@ -36,7 +37,7 @@ def _validate_address(address: str, kind: str, path: str) -> list[FieldError]:
 class EndpointSliceStrategy(Strategy):
 
     def default(self, obj: JSON) -> None:
-        for port in obj.get("ports") or []:
+        for port in l(obj.get("ports")):
             if isinstance(port, dict):
                 port.setdefault("name", "")
                 port.setdefault("protocol", "TCP")
@@ -62,7 +63,7 @@ class EndpointSliceStrategy(Strategy):
             errs.append(too_many("endpoints", 1000))
         for i, endpoint in enumerate(endpoints):
             endpoint, path = endpoint if isinstance(endpoint, dict) else {}, f"endpoints[{i}]"
-            addresses = endpoint.get("addresses") or []
+            addresses = l(endpoint.get("addresses"))
             if not addresses:
                 errs.append(required(f"{path}.addresses", "must contain at least 1 address"))
             elif len(addresses) > 100:
@@ -77,7 +78,7 @@ class EndpointSliceStrategy(Strategy):
                 host = str(endpoint["hostname"])
                 errs += [invalid(f"{path}.hostname", host, msg) for msg in is_dns1123_label(host)]
         names: set[str] = set()
-        for i, port in enumerate(obj.get("ports") or []):
+        for i, port in enumerate(l(obj.get("ports"))):
             port, path = port if isinstance(port, dict) else {}, f"ports[{i}]"
             name = str(port.get("name") or "")
             if name:

@@ -12,13 +12,14 @@ from kitlib.sim.machinery.errors import FieldError, invalid, required
 from kitlib.sim.machinery.validation import validate_immutable
 from kitlib.sim.registry.base import Strategy
 from kitlib.sim.registry.core.event import legacy_validate_event
+from kitlib.sim.registry.core.jsonish import d
 
 JSON = dict[str, Any]
 
 
 def as_core(event: JSON) -> JSON:
     """The core/v1 field names of an events.k8s.io/v1 Event."""
-    return {"metadata": event.get("metadata") or {}, "involvedObject": event.get("regarding") or {},
+    return {"metadata": d(event.get("metadata")), "involvedObject": d(event.get("regarding")),
             "reportingComponent": event.get("reportingController"),
             "reportingInstance": event.get("reportingInstance"), "action": event.get("action"),
             "reason": event.get("reason"), "message": event.get("note"),
