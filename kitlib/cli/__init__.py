@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import NoReturn, Sequence
 
@@ -37,11 +36,19 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def _kitlib_version() -> str:
-    try:
-        return version("kitlib")
-    except PackageNotFoundError:
-        return "unknown"
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked (it is slow to import)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object
+                 ) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("kitlib")
+        except PackageNotFoundError:
+            found = "unknown"
+        print(f"kitlib {found}")
+        parser.exit()
 
 
 def _positive(text: str) -> int:
@@ -87,7 +94,8 @@ def _cluster_options(parser: argparse.ArgumentParser, *, home: KitHome) -> None:
 def build_parser(*, home: KitHome) -> argparse.ArgumentParser:
     parser = _Parser(prog="kit", description="The Kubernetes Learning Kit's simulated cluster.",
                      epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"kitlib {_kitlib_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show kitlib's version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                      parser_class=_Parser)
 
@@ -149,12 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, *, home: KitHome) -> int:
-    from kitlib.cli import daemon, serve
-
     # Absolute paths: the background simulator and later commands may run elsewhere.
     given = getattr(args, "kubeconfig", None)
     config = given.expanduser().absolute() if given else home.kubeconfig
     if args.command == "serve":
+        from kitlib.cli import serve
+
         state = None if args.ephemeral else (
             args.state.expanduser().absolute() if args.state else home.state)
         if state == home.state or config == home.kubeconfig:
@@ -163,6 +171,8 @@ def _dispatch(args: argparse.Namespace, *, home: KitHome) -> int:
             host=args.host, port=args.port, kubeconfig=config, state=state, nodes=args.nodes,
             seed=args.seed, profile=args.profile, daemon_file=args.daemon_file,
             verbose=args.verbose), home=home)
+    from kitlib.cli import daemon
+
     if args.command == "up":
         return daemon.up(daemon.UpOptions(
             host=args.host, port=args.port, kubeconfig=config, nodes=args.nodes,

@@ -84,6 +84,17 @@ class LocalClient:
                 return None
         raise errors.Conflict(resource=resource, name=name, detail="too many conflicts")
 
+    async def bind(self, *, namespace: str, name: str, node: str) -> JSON:
+        """Bind a pod to a node, as ``POST pods/NAME/binding`` does."""
+        from kitlib.sim.registry.core.binding import assign
+
+        now = self.registry.clock.timestamp()
+        record, _ = await self.registry["pods"].update(
+            namespace=namespace, name=name,
+            transform=lambda current: assign(current or {}, node=node, now=now),
+            options=self._options("binding"))
+        return record.object()
+
     async def delete(self, resource: str, *, namespace: str = "", name: str,
                      options: DeleteOptions | None = None) -> bool:
         """Delete; returns False when it was already gone."""

@@ -1,19 +1,32 @@
 """The simulator's one clock and its one source of randomness.
 
-Every component asks this clock for the time and this random source for names, UIDs and
-jitter, so that a seeded run is repeatable and an instructor can slow time down, pause it
-or step it forward.  Nothing else in ``kitlib.sim`` calls ``time.time()`` or ``random``.
+Every component asks this clock for the time, sleeps on it, and draws names, UIDs and
+jitter from its random source, so that a seeded run is repeatable and an instructor can
+slow time down, pause it or step it forward ("advance 30 s" fires, in order, every timer
+that falls due).  Nothing else in ``kitlib.sim`` calls ``time.time()`` or ``random``.
 
-Simulated time runs from the wall-clock moment of start-up at ``speed`` times real time;
-``pause()`` freezes it and ``advance()`` jumps it forward.
+Simulated time runs from the wall-clock moment of start-up at ``speed`` times real time.
+Sleepers are kept in a heap ordered by their simulated deadline; one driver task wakes at
+the real moment the earliest is due, and is re-planned whenever the clock is changed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+import itertools
 import random
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+
+
+@dataclass(order=True)
+class _Timer:
+    deadline: float
+    seq: int
+    future: asyncio.Future[None] = field(compare=False)
 
 
 class Clock:
@@ -26,6 +39,10 @@ class Clock:
         # Simulated time = _base + (monotonic - _anchor) * speed, unless paused.
         self._base = (start or datetime.now(timezone.utc)).timestamp()
         self._anchor = time.monotonic()
+        self._timers: list[_Timer] = []
+        self._seq = itertools.count()
+        self._changed: asyncio.Event | None = None
+        self._driver: asyncio.Task[None] | None = None
 
     # --- reading the time ---------------------------------------------------------------
 
@@ -46,6 +63,9 @@ class Clock:
         """RFC 3339 with microseconds, as metav1.MicroTime serialises."""
         return self.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
+    def since(self, moment: datetime) -> timedelta:
+        return self.now() - moment
+
     # --- controlling it -----------------------------------------------------------------
 
     @property
@@ -61,26 +81,93 @@ class Clock:
         self._anchor = time.monotonic()
 
     def set_speed(self, speed: float) -> None:
-        if speed <= 0:
-            raise ValueError("speed must be positive; use pause() to stop time")
+        if not speed > 0:
+            raise ValueError("speed must be positive; pause the clock to stop time")
         self._rebase()
         self._speed = speed
+        self._replan()
 
     def pause(self) -> None:
         self._rebase()
         self._paused = True
+        self._replan()
 
     def resume(self) -> None:
         self._anchor = time.monotonic()
         self._paused = False
+        self._replan()
 
     def advance(self, seconds: float) -> None:
+        """Jump forward: every timer due within ``seconds`` fires, earliest first."""
+        if seconds < 0:
+            raise ValueError("time only moves forward")
         self._rebase()
         self._base += seconds
+        self._fire_due()
+        self._replan()
 
     def real_delay(self, simulated_seconds: float) -> float:
-        """How long to sleep in real seconds for ``simulated_seconds`` to pass."""
+        """How long ``simulated_seconds`` take in real seconds at the current speed."""
         return simulated_seconds / self._speed
+
+    # --- sleeping -----------------------------------------------------------------------
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait until ``seconds`` of simulated time have passed."""
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._timers, _Timer(self.time() + seconds, next(self._seq), future))
+        self._ensure_driver(loop)
+        self._replan()
+        try:
+            await future
+        finally:
+            if not future.done():
+                future.cancel()
+
+    def _fire_due(self) -> None:
+        now = self.time()
+        while self._timers and self._timers[0].deadline <= now:
+            timer = heapq.heappop(self._timers)
+            if not timer.future.done():
+                timer.future.set_result(None)
+
+    def _replan(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+
+    def _ensure_driver(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._driver is None or self._driver.done():
+            self._changed = asyncio.Event()
+            self._driver = loop.create_task(self._drive(), name="kit-clock")
+
+    async def _drive(self) -> None:
+        assert self._changed is not None
+        while True:
+            self._fire_due()
+            while self._timers and self._timers[0].future.done():
+                heapq.heappop(self._timers)      # cancelled sleepers
+            self._changed.clear()
+            if self._timers and not self._paused:
+                wait = max(0.0, (self._timers[0].deadline - self.time()) / self._speed)
+                try:
+                    await asyncio.wait_for(self._changed.wait(), timeout=wait)
+                except asyncio.TimeoutError:
+                    pass
+            else:
+                await self._changed.wait()
+
+    def stop(self) -> None:
+        if self._driver is not None:
+            self._driver.cancel()
+            self._driver = None
+
+    def state(self) -> dict[str, object]:
+        return {"time": self.timestamp(), "speed": self._speed, "paused": self._paused,
+                "timers": sum(1 for t in self._timers if not t.future.done())}
 
     # --- randomness ---------------------------------------------------------------------
 
@@ -90,5 +177,5 @@ class Clock:
             return str(uuid.uuid4())
         return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
 
-    def since(self, moment: datetime) -> timedelta:
-        return self.now() - moment
+    def jitter(self, low: float, high: float) -> float:
+        return self.random.uniform(low, high)

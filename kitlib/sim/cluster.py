@@ -25,8 +25,10 @@ from kitlib.sim.apiserver.app import build_app
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.client import LocalClient
 from kitlib.sim.clock import Clock
+from kitlib.sim.component import Component, Context
 from kitlib.sim.controllers.namespace import NamespaceController
 from kitlib.sim.controllers.serviceaccount import ServiceAccountController
+from kitlib.sim.informers import InformerFactory
 from kitlib.sim.registry import catalog
 from kitlib.sim.registry.generic import Registry
 from kitlib.sim.registry.hooks import registry_hooks
@@ -114,11 +116,12 @@ class SimCluster:
                 storage.strategy.restored(record.object())
         if restored == 0:
             await bootstrap.seed(self.registry)
-        components = [ServiceAccountController(LocalClient(self.registry,
-                                                           manager="kube-controller-manager")),
-                      NamespaceController(LocalClient(self.registry,
-                                                      manager="kube-controller-manager"))]
-        self._tasks = [loop.create_task(c.run()) for c in components]
+        self.informers = InformerFactory(LocalClient(self.registry, manager="informers"))
+        self.context = Context(registry=self.registry, clock=self.clock,
+                               informers=self.informers, profile=self.config.profile)
+        self.components = self._components(self.context)
+        # Components registered their informer handlers when built: start informers first.
+        self._tasks = self.informers.start(loop) + [c.start(loop) for c in self.components]
         app = build_app(api=self.api, token=self.token)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
                                      shutdown_timeout=1.0)
@@ -133,7 +136,12 @@ class SimCluster:
         # Load the API schema in the background: the first write needs it.
         loop.run_in_executor(None, load_schema)
 
+    def _components(self, ctx: Context) -> list[Component]:
+        """Everything that runs beside the API server, as on a real control plane."""
+        return [ServiceAccountController(ctx), NamespaceController(ctx)]
+
     async def stop(self) -> None:
+        self.clock.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

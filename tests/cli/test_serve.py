@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.cli.conftest import Api, Kit, free_port, wait_for
@@ -203,5 +204,17 @@ def test_reset_leaves_a_foreground_simulators_state_alone(kit: Kit, tmp_path: Pa
         result = kit.run("reset")
         assert result.returncode == 1 and "is in use by another simulator" in result.stderr
         assert (kit.home / "state.db").exists()
+    finally:
+        _stop(proc)
+
+
+@pytest.mark.kubectl
+def test_kubectl_uses_the_kubeconfig(kit: Kit, tmp_path: Path, kubectl_path: str) -> None:
+    proc, config, _ = _serve(kit, tmp_path, "--ephemeral")
+    try:
+        result = subprocess.run([kubectl_path, "--kubeconfig", str(config), "get", "namespace",
+                                 "default", "-o", "name"], capture_output=True, text=True,
+                                timeout=60, env={**kit.env, "HOME": str(tmp_path)})
+        assert (result.returncode, result.stdout) == (0, "namespace/default\n"), result.stderr
     finally:
         _stop(proc)

@@ -1,31 +1,30 @@
 """The namespace controller: a deleted namespace takes its contents with it.
 
 Deleting a namespace only marks it Terminating; this controller deletes every object in
-it, then removes the ``kubernetes`` finalizer through ``/finalize`` so the namespace itself
-goes away, as kube-controller-manager's namespace controller does.
+it, then clears the ``kubernetes`` finalizer through ``/finalize`` so the namespace itself
+goes away, as kube-controller-manager's namespace controller does.  While objects are
+still going (pods stopping gracefully), it looks again a little later.
 """
 
 from __future__ import annotations
 
-import asyncio
-
 from kitlib.sim.controllers.base import Controller
 from kitlib.sim.registry.options import DeleteOptions
-from kitlib.sim.store.watch import WatchEvent
+from kitlib.sim.store.records import Record
+
+#: Seconds (simulated) between checks while a namespace's objects are still going away.
+RETRY_AFTER = 1.0
 
 
 class NamespaceController(Controller):
-    watches = "namespaces"
+    name = "namespace-controller"
 
-    #: Seconds between checks while a namespace's objects are still going away.
-    retry_after = 0.5
+    def setup(self) -> None:
+        self.ctx.informers("namespaces").add_handler(self._changed)
 
-    async def handle(self, event: WatchEvent) -> None:
-        if event.type == "DELETED":
-            return
-        obj = event.record.object()
-        if obj["metadata"].get("deletionTimestamp"):
-            await self.sync(event.record.name)
+    def _changed(self, kind: str, record: Record, prev: Record | None) -> None:
+        if kind != "DELETED":
+            self.queue.add(record.name)
 
     async def sync(self, namespace: str) -> None:
         current = self.client.get("namespaces", name=namespace)
@@ -34,7 +33,7 @@ class NamespaceController(Controller):
         registry = self.client.registry
         remaining = 0
         for storage in registry.values():
-            if not storage.resource.namespaced or storage.resource.group == "events.k8s.io":
+            if not storage.resource.namespaced:
                 continue
             for record in list(registry.store.list(storage.key, namespace)):
                 await self.client.delete(storage.key, namespace=namespace, name=record.name,
@@ -42,9 +41,7 @@ class NamespaceController(Controller):
                 if registry.store.get(storage.key, namespace, record.name) is not None:
                     remaining += 1
         if remaining:
-            # Objects still finishing (pods terminating, finalizers): look again shortly.
-            asyncio.get_running_loop().call_later(
-                self.retry_after, lambda: asyncio.ensure_future(self.sync(namespace)))
+            self.queue.add_after(namespace, RETRY_AFTER)
             return
 
         def finalize(ns: dict) -> None:

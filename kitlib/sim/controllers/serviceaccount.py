@@ -8,22 +8,28 @@ from __future__ import annotations
 
 from kitlib.sim.controllers.base import Controller
 from kitlib.sim.machinery import errors
-from kitlib.sim.store.watch import WatchEvent
+from kitlib.sim.store.records import Record
 
 
 class ServiceAccountController(Controller):
-    watches = "namespaces"
+    name = "serviceaccount-controller"
 
-    async def handle(self, event: WatchEvent) -> None:
-        if event.type == "DELETED":
-            return
-        namespace = event.record.name
-        obj = event.record.object()
-        if obj.get("metadata", {}).get("deletionTimestamp"):
-            return
-        await self.ensure_default(namespace)
+    def setup(self) -> None:
+        self.ctx.informers("namespaces").add_handler(self._namespace_changed)
+        self.ctx.informers("serviceaccounts").add_handler(self._account_changed)
 
-    async def ensure_default(self, namespace: str) -> None:
+    def _namespace_changed(self, kind: str, record: Record, prev: Record | None) -> None:
+        if kind != "DELETED":
+            self.queue.add(record.name)
+
+    def _account_changed(self, kind: str, record: Record, prev: Record | None) -> None:
+        if kind == "DELETED" and record.name == "default":
+            self.queue.add(record.namespace)
+
+    async def sync(self, namespace: str) -> None:
+        ns = self.client.get("namespaces", name=namespace)
+        if ns is None or ns["metadata"].get("deletionTimestamp"):
+            return
         if self.client.get("serviceaccounts", namespace=namespace, name="default") is not None:
             return
         try:

@@ -1,0 +1,128 @@
+"""Events: how the simulator's components tell a learner what happened, and why.
+
+Each component records events as its real counterpart does (client-go's EventRecorder):
+a core/v1 Event about an object, with a reason, a message, and the component as its
+source; repeating the same event bumps its ``count`` and ``lastTimestamp`` instead of
+writing a new one, so ``kubectl describe`` shows "x4 over 2m" just like a real cluster.
+The scheduler writes the newer events.k8s.io style (``eventTime``, ``action``,
+``reportingController``), which the API stores in the same Event objects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from kitlib.sim.client import LocalClient
+from kitlib.sim.machinery import errors
+
+JSON = dict[str, Any]
+
+#: Identical events within this many seconds are merged into one with a count.
+CORRELATION_WINDOW = 600.0
+
+
+@dataclass
+class _Seen:
+    namespace: str
+    name: str
+    count: int
+    first: str
+    last_time: float
+
+
+def reference(obj: JSON, *, field_path: str = "") -> JSON:
+    """An ObjectReference to ``obj`` (the Event's ``involvedObject``)."""
+    meta = obj.get("metadata") or {}
+    ref: JSON = {"kind": obj.get("kind", ""), "namespace": meta.get("namespace", ""),
+                 "name": meta.get("name", ""), "uid": meta.get("uid", ""),
+                 "apiVersion": obj.get("apiVersion", ""),
+                 "resourceVersion": meta.get("resourceVersion", "")}
+    if not ref["namespace"]:
+        ref.pop("namespace")
+    if field_path:
+        ref["fieldPath"] = field_path
+    return ref
+
+
+class EventRecorder:
+    """Records events for one component instance (``component`` on ``host``)."""
+
+    def __init__(self, client: LocalClient, *, component: str, host: str = "") -> None:
+        self.client = client
+        self.component = component
+        self.host = host
+        self._seen: dict[tuple[str, ...], _Seen] = {}
+        self._sequence = itertools.count()
+
+    def _name(self, involved: str) -> str:
+        clock = self.client.registry.clock
+        nanos = int(clock.time() * 1e9) + next(self._sequence)
+        return f"{involved}.{nanos:x}"
+
+    async def event(self, obj: JSON, *, type: str = "Normal", reason: str, message: str,
+                    field_path: str = "") -> None:
+        """Record (or count again) a core/v1 event about ``obj``."""
+        ref = reference(obj, field_path=field_path)
+        namespace = ref.get("namespace") or "default"
+        key = (ref["kind"], namespace, ref["name"], ref.get("uid", ""), field_path, type,
+               reason, message)
+        clock = self.client.registry.clock
+        now, stamp = clock.time(), clock.timestamp()
+        seen = self._seen.get(key)
+        if seen is not None and now - seen.last_time < CORRELATION_WINDOW:
+            seen.count += 1
+            seen.last_time = now
+
+            def bump(event: JSON, count: int = seen.count) -> None:
+                event["count"] = count
+                event["lastTimestamp"] = stamp
+
+            if await self.client.mutate("events", namespace=seen.namespace, name=seen.name,
+                                        change=bump) is not None:
+                return
+        source: JSON = {"component": self.component}
+        if self.host:
+            source["host"] = self.host
+        event: JSON = {
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": self._name(ref["name"]), "namespace": namespace},
+            "involvedObject": ref, "reason": reason, "message": message, "source": source,
+            "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1, "type": type,
+            "eventTime": None, "reportingComponent": self.component,
+            "reportingInstance": self.host,
+        }
+        await self._create(event, key, now)
+
+    async def scheduling_event(self, obj: JSON, *, type: str = "Normal", reason: str,
+                               message: str, action: str = "Scheduling") -> None:
+        """An events.k8s.io-style event, as the scheduler writes them (no count, eventTime)."""
+        ref = reference(obj)
+        namespace = ref.get("namespace") or "default"
+        clock = self.client.registry.clock
+        event: JSON = {
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": self._name(ref["name"]), "namespace": namespace},
+            "involvedObject": ref, "reason": reason, "message": message, "source": {},
+            "firstTimestamp": None, "lastTimestamp": None, "type": type,
+            "eventTime": clock.micro_timestamp(), "action": action,
+            "reportingComponent": self.component, "reportingInstance": self.host,
+        }
+        await self._create(event, None, clock.time())
+
+    async def _create(self, event: JSON, key: tuple[str, ...] | None, now: float) -> None:
+        namespace = event["metadata"]["namespace"]
+        try:
+            await self.client.create("events", event, namespace=namespace)
+        except (errors.NotFound, errors.Forbidden, errors.AlreadyExists):
+            return      # the namespace is gone or going: nobody will read this event
+        if key is not None:
+            self._seen[key] = _Seen(namespace, event["metadata"]["name"], 1,
+                                    event["firstTimestamp"], now)
+            if len(self._seen) > 4096:
+                self._forget_old(now)
+
+    def _forget_old(self, now: float) -> None:
+        for key in [k for k, v in self._seen.items() if now - v.last_time > CORRELATION_WINDOW]:
+            del self._seen[key]
