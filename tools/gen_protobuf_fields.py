@@ -46,6 +46,10 @@ EXTRA_KINDS: tuple[tuple[str, str, str], ...] = (
 #: metav1.DeleteOptions is registered in every group version (metav1.AddToGroupVersion).
 OPTIONS_KINDS = ("DeleteOptions",)
 ENVELOPE = f"{RUNTIME}.Unknown"
+#: Types whose Go structs hide the wire fields (custom Marshal/Unmarshal): their messages are
+#: taken from the descriptor alone, and the decoder gives them their JSON forms by name.
+OPAQUE = frozenset({f"{META}.Time", f"{META}.MicroTime",
+                    "k8s.io.apimachinery.pkg.api.resource.Quantity"})
 
 _GZIP = re.compile(rb"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff")
 
@@ -216,6 +220,10 @@ class Generator:
         if message in self.messages:
             return
         desc = self.descriptors[message]
+        if message in OPAQUE:
+            self.messages[message] = [[f.number, f.name, "one", _SCALARS[f.type], "", []]
+                                      for f in desc.field]
+            return
         package, _, name = message.rpartition(".")
         struct_type = self.go.structs.get(f"{go_package(package)}.{name}")
         if struct_type is None:
@@ -231,13 +239,10 @@ class Generator:
                     self.problems.append(f"{message}.{gof.name}: no protobuf tag")
                 continue
             pb = tags["protobuf"].split(",")
-            if len(pb) < 2:
-                print(message, gof.name, tags, file=sys.stderr)
-                continue
             number = int(pb[1])
             fdesc = by_number.get(number)
             pb_name = next((p[5:] for p in pb if p.startswith("name=")), "")
-            if fdesc is None or fdesc.name != pb_name:
+            if fdesc is None or (pb_name and fdesc.name != pb_name):
                 raise SystemExit(f"{message}.{gof.name}: tag {tags['protobuf']} does not "
                                  f"match the descriptor")
             matched.add(number)
@@ -309,6 +314,23 @@ def root_kinds() -> list[tuple[str, str, str]]:
     return kinds + list(EXTRA_KINDS)
 
 
+def render(table: dict[str, Any]) -> str:
+    """JSON with one message (and one kind) a line, so that regenerating diffs well."""
+    def dump(value: Any) -> str:
+        return json.dumps(value, separators=(",", ":"))
+
+    lines = ["{"]
+    for key in ("source", "envelope", "options"):
+        lines.append(f"{dump(key)}:{dump(table[key])},")
+    lines.append('"kinds":[')
+    lines.append(",\n".join(dump(kind) for kind in table["kinds"]))
+    lines.append('],\n"messages":{')
+    lines.append(",\n".join(f"{dump(name)}:{dump(rows)}"
+                            for name, rows in table["messages"].items()))
+    lines.append("}}")
+    return "\n".join(lines) + "\n"
+
+
 def find_kubectl() -> Path:
     found = shutil.which("kubectl")
     candidates = [Path(found).resolve().parent / "kubectl.1.32"] if found else []
@@ -342,8 +364,8 @@ def main() -> None:
         "messages": dict(sorted(gen.messages.items())),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(table, indent=0, separators=(",", ":"))
-    args.out.write_text(text + "\n")
+    text = render(table)
+    args.out.write_text(text)
     print(f"{len(gen.messages)} messages, {sum(map(len, gen.messages.values()))} fields "
           f"-> {args.out} ({len(text)} bytes)")
 

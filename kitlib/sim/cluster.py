@@ -26,6 +26,7 @@ from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.client import LocalClient
 from kitlib.sim.clock import Clock
 from kitlib.sim.component import Component, Context
+from kitlib.sim.control import Control
 from kitlib.sim.controllers.namespace import NamespaceController
 from kitlib.sim.controllers.serviceaccount import ServiceAccountController
 from kitlib.sim.informers import InformerFactory
@@ -70,8 +71,10 @@ class SimCluster:
                                  hooks=registry_hooks())
         self.token = self.config.token or self._stored_token()
         self.certificates = self._stored_certificates()
+        self.control = Control(clock=self.clock)
         self.api = ApiContext(registry=self.registry, store=self.store, clock=self.clock,
-                              resources=self.resources, schema_loader=load_schema)
+                              resources=self.resources, schema_loader=load_schema,
+                              control=self.control)
         self.started_at: float | None = None
         self.port = 0
         self._runner: web.AppRunner | None = None

@@ -12,7 +12,7 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from kitlib.sim.apiserver import discovery, health, objects, openapi_routes
+from kitlib.sim.apiserver import control_routes, discovery, health, objects, openapi_routes
 from kitlib.sim.apiserver.context import API_KEY, ApiContext
 from kitlib.sim.apiserver.respond import status_response
 from kitlib.sim.machinery import errors
@@ -63,6 +63,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     special = health.ROUTES.get(path)
     if special is not None:
         return await special(request)
+    if path.startswith("/kit/v1/"):
+        return await control_routes.serve(request, path)
     if path.startswith("/openapi/"):
         return await openapi_routes.serve(request, path)
     found = discovery.route(path)

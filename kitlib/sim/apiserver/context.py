@@ -34,6 +34,8 @@ class ApiContext:
     resources: tuple[ResourceType, ...]
     #: Loads the API's schema on first use (it costs a few hundred milliseconds).
     schema_loader: Callable[[], Any]
+    #: The simulator's own controls (clock, failure injection), served under /kit/v1.
+    control: Any = None
     _index: dict[tuple[str, str, str], ResourceType] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,151 @@
+"""What every answer must look like, however bad the request: the fuzzers' oracle.
+
+A real kube-apiserver never answers a client's mistake with a 500 or a stack trace: every
+failure is a v1 Status whose ``code`` is the HTTP status and whose ``reason`` is one of
+the StatusReasons clients switch on.  The server's own log must stay free of errors too
+(an exception caught by the error middleware is still a bug).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+#: metav1.StatusReason values, and the codes they go with (None: any code).
+REASONS: dict[str, int | None] = {
+    "Unauthorized": 401, "Forbidden": 403, "NotFound": 404, "AlreadyExists": 409,
+    "Conflict": 409, "Gone": 410, "Expired": 410, "Invalid": 422, "BadRequest": 400,
+    "MethodNotAllowed": 405, "NotAcceptable": 406, "RequestEntityTooLarge": 413,
+    "UnsupportedMediaType": 415, "TooManyRequests": 429, "ServiceUnavailable": 503,
+    "Timeout": 504, "ServerTimeout": 500,
+}
+#: Server faults a client may legitimately see here: a subresource the simulator lacks.
+ALLOWED_5XX = {503}
+
+_LEAKS = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line"
+                    r"|object at 0x[0-9a-f]+|<(?:class|function|module|bound method) "
+                    r"|kitlib\.|site-packages|\bNoneType\b|\b__\w+__\b")
+WATCH_TYPES = {"ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"}
+
+
+@dataclass
+class Sent:
+    """One request, as the fuzzer built it (for the failure report)."""
+
+    method: str
+    path: str
+    params: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+    def __str__(self) -> str:
+        body = self.body if self.body is None or len(self.body) < 600 else \
+            self.body[:600] + b"...(%d bytes)" % len(self.body)
+        return (f"{self.method} {self.path} params={self.params!r} headers={self.headers!r} "
+                f"body={body!r}")
+
+
+class ServerLog(logging.Handler):
+    """Collects error records of the in-process server (and aiohttp's, asyncio's)."""
+
+    NAMES = ("kitlib", "aiohttp", "asyncio")
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+        self._lock = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self._lock:
+            self.records.append(record)
+
+    def take(self) -> list[str]:
+        with self._lock:
+            records, self.records = self.records, []
+        formatter = logging.Formatter("%(name)s %(levelname)s: %(message)s")
+        return [formatter.format(r) for r in records]
+
+    def install(self) -> None:
+        for name in self.NAMES:
+            logging.getLogger(name).addHandler(self)
+
+    def remove(self) -> None:
+        for name in self.NAMES:
+            logging.getLogger(name).removeHandler(self)
+
+
+def leaks(text: str, sent: Sent) -> list[str]:
+    """Python internals in an answer (ignoring what the request itself contained)."""
+    echoed = f"{sent.path} {sent.params!r} {sent.headers!r} {sent.body!r}"
+    return [m.group(0) for m in _LEAKS.finditer(text) if m.group(0) not in echoed]
+
+
+def check_status(body: Any, code: int) -> list[str]:
+    problems = []
+    if not isinstance(body, dict) or body.get("kind") != "Status":
+        return [f"error body is not a Status: {str(body)[:300]}"]
+    if body.get("apiVersion") != "v1":
+        problems.append(f"Status apiVersion {body.get('apiVersion')!r}")
+    if body.get("status") != "Failure":
+        problems.append(f"Status status {body.get('status')!r}")
+    if body.get("code") != code:
+        problems.append(f"Status code {body.get('code')!r} != HTTP {code}")
+    reason = body.get("reason")
+    if reason not in REASONS:
+        problems.append(f"unknown reason {reason!r}")
+    elif REASONS[reason] not in (None, code):
+        problems.append(f"reason {reason} with code {code}")
+    if not isinstance(body.get("message"), str):
+        problems.append("Status without a message")
+    return problems
+
+
+def check_response(response: Any, sent: Sent, server_log: ServerLog) -> None:
+    """Assert the answer to ``sent`` is well-formed; the report has the server's traceback."""
+    problems: list[str] = []
+    code = response.status_code
+    text = response.content.decode("utf-8", errors="replace")
+    ctype = response.headers.get("Content-Type", "")
+    if code >= 500 and code not in ALLOWED_5XX:
+        problems.append(f"HTTP {code}")
+    problems += [f"leaks {x!r}" for x in leaks(text, sent)]
+    if code >= 400:
+        if not ctype.startswith("application/json"):
+            problems.append(f"error with Content-Type {ctype!r}: {text[:300]!r}")
+        else:
+            try:
+                problems += check_status(json.loads(text), code)
+            except ValueError:
+                problems.append(f"error body is not JSON: {text[:300]!r}")
+    elif ctype.startswith("application/json"):
+        problems += _check_json_body(text)
+    logged = server_log.take()
+    problems += [f"server log: {line}" for line in logged]
+    if problems:
+        raise AssertionError(
+            "\n".join(["bad answer to:", f"  {sent}", f"got HTTP {code} {ctype}:",
+                       f"  {text[:1500]}", "problems:", *(f"  - {p}" for p in problems)]))
+
+
+def _check_json_body(text: str) -> list[str]:
+    try:
+        json.loads(text)
+        return []
+    except ValueError:
+        pass
+    # A watch: one JSON event per line.
+    problems = []
+    for line in filter(None, text.split("\n")):
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return [f"body is neither JSON nor a watch stream: {text[:300]!r}"]
+        if not isinstance(event, dict) or event.get("type") not in WATCH_TYPES:
+            problems.append(f"bad watch event {line[:300]!r}")
+        elif event["type"] == "ERROR":
+            problems += check_status(event.get("object"), event["object"].get("code"))
+    return problems
