@@ -32,16 +32,32 @@ from google.protobuf import descriptor_pb2
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "kitlib" / "sim" / "schema" / "data" / "protobuf_fields.json"
-CORE = "k8s.io.api.core.v1"
 META = "k8s.io.apimachinery.pkg.apis.meta.v1"
 RUNTIME = "k8s.io.apimachinery.pkg.runtime"
 
-#: Kinds a request body may carry beyond the catalog's: (apiVersion, kind, proto message).
-EXTRA_KINDS: tuple[tuple[str, str, str], ...] = (
-    ("v1", "Binding", f"{CORE}.Binding"),
-    ("autoscaling/v1", "Scale", "k8s.io.api.autoscaling.v1.Scale"),
-    ("policy/v1", "Eviction", "k8s.io.api.policy.v1.Eviction"),
-    ("authentication.k8s.io/v1", "TokenRequest", "k8s.io.api.authentication.v1.TokenRequest"),
+#: Kinds a request body may carry beyond the catalog's: subresource bodies, and the kinds
+#: kubectl's typed clients send (``kubectl create job|cronjob|ingress|role|quota|pdb|...``,
+#: ``kubectl create token``, ``kubectl auth can-i|whoami``, ``kubectl autoscale``).
+EXTRA_KINDS: tuple[tuple[str, str], ...] = (
+    ("v1", "Binding"),
+    ("v1", "ResourceQuota"),
+    ("autoscaling/v1", "Scale"),
+    ("autoscaling/v1", "HorizontalPodAutoscaler"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("policy/v1", "Eviction"),
+    ("policy/v1", "PodDisruptionBudget"),
+    ("authentication.k8s.io/v1", "TokenRequest"),
+    ("authentication.k8s.io/v1", "SelfSubjectReview"),
+    ("authorization.k8s.io/v1", "SelfSubjectAccessReview"),
+    ("authorization.k8s.io/v1", "SelfSubjectRulesReview"),
+    ("batch/v1", "Job"),
+    ("batch/v1", "CronJob"),
+    ("networking.k8s.io/v1", "Ingress"),
+    ("rbac.authorization.k8s.io/v1", "Role"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    ("scheduling.k8s.io/v1", "PriorityClass"),
 )
 #: metav1.DeleteOptions is registered in every group version (metav1.AddToGroupVersion).
 OPTIONS_KINDS = ("DeleteOptions",)
@@ -136,7 +152,8 @@ class GoType:
 
 
 class GoTypes:
-    """Every Go type reachable from the binary's typelinks, by qualified struct name."""
+    """Every Go type reachable from the binary's typelinks; named structs (and named
+    slices, which go-to-protobuf wraps in a message) by qualified name."""
 
     def __init__(self, image: Image) -> None:
         self.image = image
@@ -159,6 +176,9 @@ class GoTypes:
         self._seen[addr] = gt
         if gt.kind in ("ptr", "slice", "array"):
             gt.elem = self._type(img.u64(addr + 48))
+            if gt.kind == "slice" and tflag & 1 and tflag & 4:   # a named slice type
+                gt.pkg = img.name(img.types_base + img.i32(addr + 56))[1]
+                self.structs[f"{gt.pkg}.{text.rsplit('.', 1)[-1]}"] = gt
         elif gt.kind == "map":
             gt.key = self._type(img.u64(addr + 48))
             gt.elem = self._type(img.u64(addr + 56))
@@ -228,6 +248,12 @@ class Generator:
         struct_type = self.go.structs.get(f"{go_package(package)}.{name}")
         if struct_type is None:
             raise SystemExit(f"no Go struct for {message}")
+        if struct_type.kind == "slice":
+            # type ExtraValue []string: on the wire {repeated items = 1}, in JSON the list.
+            (items,) = desc.field
+            self.messages[message] = [[items.number, "", "list", _SCALARS[items.type],
+                                       items.type_name.lstrip("."), ["unwrap"]]]
+            return
         self.messages[message] = rows = []
         by_number = {f.number: f for f in desc.field}
         nested = {f"{message}.{n.name}": n for n in desc.nested_type}
@@ -303,15 +329,18 @@ def _tags(tag: str) -> dict[str, str]:
     return dict(re.findall(r'(\w+):"((?:[^"\\]|\\.)*)"', tag))
 
 
+def message_of(api_version: str, kind: str) -> str:
+    """``apps/v1`` ``Deployment`` -> ``k8s.io.api.apps.v1.Deployment``."""
+    group, _, version = api_version.rpartition("/")
+    package = group.split(".")[0] if group else "core"
+    return f"k8s.io.api.{package}.{version}.{kind}"
+
+
 def root_kinds() -> list[tuple[str, str, str]]:
     sys.path.insert(0, str(ROOT))
     from kitlib.sim.registry.catalog import RESOURCES
-    kinds = []
-    for res in RESOURCES:
-        package = {"": CORE}.get(res.group) or "k8s.io.api." + res.group.split(".")[0] + \
-            "." + res.version
-        kinds.append((res.api_version, res.kind, f"{package}.{res.kind}"))
-    return kinds + list(EXTRA_KINDS)
+    pairs = [(res.api_version, res.kind) for res in RESOURCES] + list(EXTRA_KINDS)
+    return [(v, k, message_of(v, k)) for v, k in dict.fromkeys(pairs)]
 
 
 def render(table: dict[str, Any]) -> str:

@@ -27,12 +27,21 @@ from kitlib.sim.client import LocalClient
 from kitlib.sim.clock import Clock
 from kitlib.sim.component import Component, Context
 from kitlib.sim.control import Control
+from kitlib.sim.controllers.deployment import DeploymentController
+from kitlib.sim.controllers.endpoints import EndpointsController
+from kitlib.sim.controllers.endpointslice import EndpointSliceController
+from kitlib.sim.controllers.garbagecollector import GarbageCollector
 from kitlib.sim.controllers.namespace import NamespaceController
+from kitlib.sim.controllers.nodelifecycle import NodeLifecycleController
+from kitlib.sim.controllers.replicaset import ReplicaSetController
+from kitlib.sim.controllers.replication import ReplicationManager
 from kitlib.sim.controllers.serviceaccount import ServiceAccountController
+from kitlib.sim.controllers.tainteviction import TaintEvictionController
 from kitlib.sim.informers import InformerFactory
 from kitlib.sim.registry import catalog
 from kitlib.sim.registry.generic import Registry
 from kitlib.sim.registry.hooks import registry_hooks
+from kitlib.sim.scheduler import Scheduler
 from kitlib.sim.schema.builder import load_schema
 from kitlib.sim.store.persistence import Persistence
 from kitlib.sim.store.store import Store
@@ -141,7 +150,16 @@ class SimCluster:
 
     def _components(self, ctx: Context) -> list[Component]:
         """Everything that runs beside the API server, as on a real control plane."""
-        return [ServiceAccountController(ctx), NamespaceController(ctx)]
+        return [ServiceAccountController(ctx), NamespaceController(ctx),
+                DeploymentController(ctx),
+                ReplicaSetController(ctx),
+                ReplicationManager(ctx),
+                GarbageCollector(ctx),
+                EndpointsController(ctx),
+                EndpointSliceController(ctx),
+                NodeLifecycleController(ctx),
+                TaintEvictionController(ctx),
+                Scheduler(ctx)]
 
     async def stop(self) -> None:
         self.clock.stop()

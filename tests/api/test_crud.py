@@ -95,27 +95,33 @@ def test_dry_run_stores_nothing(http: Http, namespace: str) -> None:
 
 
 def test_update_keeps_status_and_system_fields(http: Http, namespace: str) -> None:
-    path = f"/apis/apps/v1/namespaces/{namespace}/deployments"
-    made = http.post(path, deployment("keep")).json()
+    # A Service: its status is nobody's to write here (no cloud load balancer).
+    path = f"/api/v1/namespaces/{namespace}/services"
+    made = http.post(path, {"metadata": {"name": "keep"},
+                            "spec": {"selector": {"app": "keep"}, "ports": [{"port": 80}]}}).json()
     changed = dict(made)
-    changed["status"] = {"replicas": 99}
+    changed["status"] = {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}
     changed["metadata"] = dict(made["metadata"], creationTimestamp="2001-01-01T00:00:00Z")
+    changed["metadata"]["labels"] = {"tier": "web"}
     updated = http.put(f"{path}/keep", changed).json()
     assert updated["metadata"]["creationTimestamp"] == made["metadata"]["creationTimestamp"]
-    assert updated.get("status", {}).get("replicas") != 99
+    assert updated["metadata"]["labels"] == {"tier": "web"}
+    assert updated["status"] == {"loadBalancer": {}}
+    assert updated["spec"]["clusterIP"] == made["spec"]["clusterIP"]
     # A no-op update does not bump the resourceVersion.
     again = http.put(f"{path}/keep", updated).json()
     assert again["metadata"]["resourceVersion"] == updated["metadata"]["resourceVersion"]
 
 
 def test_status_subresource_writes_only_status(http: Http, namespace: str) -> None:
-    path = f"/apis/apps/v1/namespaces/{namespace}/deployments"
-    made = http.post(path, deployment("stat")).json()
-    made["status"] = {"replicas": 2, "readyReplicas": 1}
-    made["spec"]["replicas"] = 7
+    path = f"/api/v1/namespaces/{namespace}/services"
+    made = http.post(path, {"metadata": {"name": "stat"},
+                            "spec": {"selector": {"app": "stat"}, "ports": [{"port": 80}]}}).json()
+    made["status"] = {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}
+    made["spec"]["selector"] = {"app": "other"}
     written = http.put(f"{path}/stat/status", made).json()
-    assert written["status"]["readyReplicas"] == 1
-    assert written["spec"]["replicas"] == 2
+    assert written["status"]["loadBalancer"]["ingress"] == [{"ip": "1.2.3.4"}]
+    assert written["spec"]["selector"] == {"app": "stat"}
 
 
 def test_scale_subresource(api_client: Any, namespace: str) -> None:

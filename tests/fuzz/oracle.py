@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -45,8 +46,10 @@ class Sent:
     def __str__(self) -> str:
         body = self.body if self.body is None or len(self.body) < 600 else \
             self.body[:600] + b"...(%d bytes)" % len(self.body)
-        return (f"{self.method} {self.path} params={self.params!r} headers={self.headers!r} "
-                f"body={body!r}")
+        path = self.path if len(self.path) < 400 else \
+            f"{self.path[:200]}...({len(self.path)} chars)...{self.path[-100:]}"
+        return f"{self.method} {path} params={self.params!r} headers={self.headers!r} " \
+               f"body={body!r}"
 
 
 class ServerLog(logging.Handler):
@@ -126,9 +129,49 @@ def check_response(response: Any, sent: Sent, server_log: ServerLog) -> None:
     logged = server_log.take()
     problems += [f"server log: {line}" for line in logged]
     if problems:
+        from tests.fuzz.known import known_bug, note
+
+        bug = known_bug(sent, code, ctype, text)
+        if bug is not None:
+            note(bug)
+            return
+        if REPORT:
+            _record(sent, code, ctype, text, problems, logged)
+            return
         raise AssertionError(
             "\n".join(["bad answer to:", f"  {sent}", f"got HTTP {code} {ctype}:",
-                       f"  {text[:1500]}", "problems:", *(f"  - {p}" for p in problems)]))
+                       f"  {text[:1500]}", "problems:", *(f"  - {p[:3000]}" for p in problems)]))
+
+
+#: KIT_FUZZ_REPORT=FILE: collect findings in FILE (JSON lines) instead of failing at the
+#: first, to survey a long run; each distinct signature is written once.
+REPORT = os.environ.get("KIT_FUZZ_REPORT", "")
+_signatures: set[str] = set()
+
+
+def signature(code: int, text: str, logged: list[str]) -> str:
+    """Where a failure comes from: the exception and the deepest frame in kitlib."""
+    for line in logged:
+        frames = re.findall(r'File "([^"]*kitlib[^"]*)", line (\d+), in (\w+)', line)
+        last = line.strip().splitlines()[-1] if line.strip() else ""
+        if frames:
+            path, number, function = frames[-1]
+            return f"{last.split(':')[0]} at {path.split('kitlib/')[-1]}:{number} {function}"
+        if last:
+            return last[:120]
+    return f"HTTP {code}: {text[:80]}"
+
+
+def _record(sent: Sent, code: int, ctype: str, text: str, problems: list[str],
+            logged: list[str]) -> None:
+    key = signature(code, text, logged)
+    if key in _signatures:
+        return
+    _signatures.add(key)
+    with open(REPORT, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"signature": key, "request": str(sent), "code": code,
+                              "content_type": ctype, "body": text[:1000],
+                              "problems": problems[:3], "log": logged[:2]}) + "\n")
 
 
 def _check_json_body(text: str) -> list[str]:

@@ -8,8 +8,10 @@ dropped from what is stored in every case, as decoding into Go structs drops the
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from kitlib.sim.apiserver.context import ApiContext
@@ -17,6 +19,8 @@ from kitlib.sim.machinery import errors
 from kitlib.sim.registry.base import ResourceType
 from kitlib.sim.registry.options import WriteOptions
 from kitlib.sim.schema import decode
+from kitlib.sim.schema.protobuf import MEDIA_TYPE as PROTOBUF
+from kitlib.sim.schema.protobuf import decode_protobuf
 
 JSON = dict[str, Any]
 VALIDATION_MODES = ("Ignore", "Warn", "Strict")
@@ -56,9 +60,25 @@ def content_type(request: web.Request) -> str:
 
 def parse(body: bytes, *, media: str, res: ResourceType) -> tuple[Any, list[str]]:
     """Parse a patch or subresource body: its data and duplicate-field problems."""
-    if media == "application/vnd.kubernetes.protobuf":
-        raise errors.UnsupportedMediaType("application/json, application/yaml")
+    if media == PROTOBUF:
+        return decode_protobuf(body)[2], []
+    if media == "application/json-patch+json":
+        return _json_patch(body), []
     return decode.parse_body(body, content_type=media)
+
+
+def _json_patch(body: bytes) -> Any:
+    """A JSON Patch body is a list of operations, not an object: only its JSON is read
+    here (the patch engine words a body of the wrong shape as jsonpatch.DecodePatch)."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass                # reparse for Go's wording of the fault
+    text = body.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise errors.BadRequest(decode.go_json_error(exc.msg, text, exc.pos)) from None
 
 
 def check_fields(obj: JSON, *, api: ApiContext, res: ResourceType, mode: str,
@@ -85,8 +105,12 @@ async def read_object(request: web.Request, *, api: ApiContext, res: ResourceTyp
     """The body of a create or update, decoded and checked against the kind's schema."""
     body = await request.read()
     media = content_type(request)
-    if media == "application/vnd.kubernetes.protobuf":
-        raise errors.UnsupportedMediaType("application/json, application/yaml")
+    if media == PROTOBUF:
+        # kubectl's typed clients (create deployment, create namespace, ...) send protobuf;
+        # it is never strict and cannot carry unknown fields.
+        _, _, data = decode_protobuf(body, into=(res.api_version, res.kind))
+        _check_kind(data, res)
+        return data
     schema = api.schema
     name = type_name or schema.kinds[(res.group, res.version, res.kind)]
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -16,7 +17,9 @@ _CHECKS = ("ping", "log", "etcd", "poststarthook/start-apiserver-admission-initi
 
 
 async def version(request: web.Request) -> web.StreamResponse:
-    return respond(VERSION)
+    # Written with WriteRawJSON, which indents by two spaces (what `kubectl get --raw
+    # /version` and curl show), unlike the compact encoding of API objects.
+    return respond(json.dumps(VERSION, indent=2).encode())
 
 
 def _health(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

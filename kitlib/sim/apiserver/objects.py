@@ -21,6 +21,7 @@ from kitlib.sim.apiserver.respond import respond
 from kitlib.sim.machinery import errors, fields, labels
 from kitlib.sim.registry.base import ResourceType
 from kitlib.sim.registry.options import DeleteOptions
+from kitlib.sim.schema.protobuf import decode_protobuf
 from kitlib.sim.store.records import Record
 
 JSON = dict[str, Any]
@@ -201,7 +202,10 @@ async def patch(request: web.Request, api: ApiContext, res: ResourceType,
 async def _delete_options(request: web.Request) -> DeleteOptions:
     body = await request.read()
     data = None
-    if body.strip():
+    if body.strip() and decoding.content_type(request) == decoding.PROTOBUF:
+        # kubectl drain --disable-eviction sends its DeleteOptions as protobuf.
+        data = decode_protobuf(body, into=("v1", "DeleteOptions"))[2]
+    elif body.strip():
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:

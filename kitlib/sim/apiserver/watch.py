@@ -100,6 +100,7 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
     encoder = _Encoder(request, api, res)
     watcher = Watcher(resource=res.key, namespace=info.namespace, labels=label_sel,
                       fields=field_sel)
+    response: web.StreamResponse | None = None
     try:
         backlog = api.store.subscribe(watcher, since=None if send_initial else since)
     except errors.Gone as gone:
@@ -122,8 +123,11 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
                       api=api)
         await response.write_eof()
         return response
-    except (ConnectionResetError, asyncio.CancelledError):
-        raise
+    except ConnectionResetError:
+        # The client hung up (an interrupted ``kubectl get -w``): nothing is left to say.
+        if response is None:
+            raise
+        return response
     finally:
         api.store.unsubscribe(watcher)
 

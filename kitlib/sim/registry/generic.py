@@ -288,8 +288,10 @@ class ResourceStore:
                 "metadata.resourceVersion", 0, "must be specified for an update")])
         self.strategy.default(new)
         self._track_fields(old, new, options or WriteOptions(), operation=operation)
-        # The server's own subresources (binding) write exactly what they were asked to.
-        trusted = subresource not in ("", "status", "scale", "finalize")
+        # The server's own subresources (binding) write exactly what they were asked to;
+        # finalize too, for the one field it may change (spec.finalizers), which a plain
+        # update of a namespace keeps.
+        trusted = subresource not in ("", "status", "scale")
         txn = self.strategy.begin_update(new, old) if subresource in ("", "scale") else None
         try:
             self._prepare_update(new, old, subresource=subresource, trusted=trusted)
@@ -321,6 +323,8 @@ class ResourceStore:
         problems = self.registry.hooks.validate_meta_update(meta, old_meta)
         if subresource == "status":
             problems += self.strategy.validate_status_update(new, old)
+        elif subresource == "finalize":
+            problems += self.strategy.validate(new)       # the finalizers' names
         elif not trusted:
             problems += self.strategy.validate_update(new, old)
         if problems:

@@ -45,6 +45,8 @@ class FieldSpec:
     omitempty: bool
     inline: bool            # embedded struct without a JSON name: its fields join the parent
     skip: bool              # json:"-": on the wire, never in JSON
+    unwrap: bool            # the one field of a named slice's wrapper (type X []string):
+                            # the message's JSON is this field's list
 
     @property
     def attr(self) -> str:
@@ -93,7 +95,7 @@ def _field(row: list[object]) -> FieldSpec:
     return FieldSpec(number=int(str(number)), json_name=str(json_name), shape=str(shape),
                      type=str(type_), ref=str(ref), ptr="ptr" in flags,
                      omitempty="omitempty" in flags, inline="inline" in flags,
-                     skip="skip" in flags)
+                     skip="skip" in flags, unwrap="unwrap" in flags)
 
 
 _lock = threading.Lock()

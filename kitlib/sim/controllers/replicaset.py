@@ -1,0 +1,402 @@
+"""The ReplicaSet controller: keep ``spec.replicas`` pods running, no more and no fewer.
+
+Each sync counts the active pods a ReplicaSet controls, adopts matching orphans, releases
+pods whose labels stopped matching (the "quarantine" trick), creates the missing pods in
+slow-start batches of 1, 2, 4, ... (at most 500 per sync) or deletes the surplus in the
+order kube-controller-manager chooses, and writes ``status`` through its subresource.
+
+The same code runs ReplicationControllers, as in Kubernetes: ``replication.py`` only
+describes the other kind (its API, and a plain map as selector) to a second instance.
+Informer handlers keep pods indexed by controller and orphans by namespace, so a sync reads
+only its own pods, never the whole cluster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from kitlib.sim.controllers.base import Controller, key_of, split_key
+from kitlib.sim.controllers.podcontrol import (Expectations, OwnerRef, PodControl, PodFacts,
+                                               controller_of, deletion_order,
+                                               namespace_terminating, owner_references,
+                                               pod_facts, slow_start_batch)
+from kitlib.sim.machinery import errors
+from kitlib.sim.machinery.labels import LabelSelector, from_label_selector
+from kitlib.sim.store.records import Record
+
+log = logging.getLogger("kitlib.sim.controllers")
+JSON = dict[str, Any]
+
+#: Pods created or deleted at most per sync (BurstReplicas).
+BURST_REPLICAS = 500
+REPLICA_FAILURE = "ReplicaFailure"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplicaKind:
+    """What differs between ReplicaSets and ReplicationControllers."""
+
+    resource: str                                   # the store key
+    kind: str
+    selector: Callable[[JSON], LabelSelector]       # from the spec
+
+
+REPLICA_SET = ReplicaKind(resource="replicasets.apps", kind="ReplicaSet",
+                          selector=lambda spec: from_label_selector(spec.get("selector")))
+
+
+@dataclass(slots=True)
+class _Owner:
+    """A ReplicaSet as the pod handlers need it."""
+
+    uid: str
+    selector: LabelSelector | None
+    min_ready: int
+    controller_uid: str             # its own controller's (a Deployment's), or ""
+
+
+@dataclass(slots=True)
+class Claimed:
+    """An active pod a sync counts as the ReplicaSet's."""
+
+    name: str
+    labels: dict[str, str]
+    facts: PodFacts
+
+
+def calculate_status(owner: JSON, pods: list[Claimed], failure: errors.StatusError | None, *,
+                     now: float, stamp: str) -> JSON:
+    """The status a sync writes (calculateStatus), zero counts omitted as Go omits them."""
+    spec = owner.get("spec") or {}
+    old = owner.get("status") or {}
+    template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+    min_ready = int(spec.get("minReadySeconds") or 0)
+    labeled = sum(1 for p in pods if all(p.labels.get(k) == v
+                                         for k, v in template_labels.items()))
+    ready = [p for p in pods if p.facts.ready]
+    available = sum(1 for p in ready if p.facts.available(min_ready, now))
+    conditions = [dict(c) for c in old.get("conditions") or []]
+    has_failure = any(c.get("type") == REPLICA_FAILURE for c in conditions)
+    if failure is not None and not has_failure:
+        diff = len(pods) - int(spec.get("replicas", 1))
+        condition: JSON = {"type": REPLICA_FAILURE, "status": "True",
+                           "lastTransitionTime": stamp}
+        if diff:
+            condition["reason"] = "FailedCreate" if diff < 0 else "FailedDelete"
+        condition["message"] = failure.message
+        conditions.append(condition)
+    elif failure is None and has_failure:
+        conditions = [c for c in conditions if c.get("type") != REPLICA_FAILURE]
+    status: JSON = {"replicas": len(pods)}
+    for field_name, value in (("fullyLabeledReplicas", labeled),
+                              ("readyReplicas", len(ready)),
+                              ("availableReplicas", available)):
+        if value:
+            status[field_name] = value
+    if old.get("observedGeneration"):
+        status["observedGeneration"] = old["observedGeneration"]
+    if conditions:
+        status["conditions"] = conditions
+    return status
+
+
+class ReplicaSetController(Controller):
+    name = "replicaset-controller"
+    kind = REPLICA_SET
+    workers = 5
+
+    def setup(self) -> None:
+        self.expectations = Expectations(self.ctx.clock)
+        self.pods = PodControl(self.client, self.recorder)
+        self._owners: dict[str, dict[str, _Owner]] = {}            # namespace -> name ->
+        self._owned: dict[tuple[str, str], set[str]] = {}          # (ns, owner uid) -> pods
+        self._orphans: dict[str, set[str]] = {}                    # namespace -> pods
+        self._pod_refs: dict[tuple[str, str], OwnerRef | None] = {}
+        self._facts: dict[tuple[str, str], PodFacts] = {}
+        self._failures: dict[str, int] = {}
+        self.ctx.informers(self.kind.resource).add_handler(self._owner_changed)
+        self.ctx.informers("pods").add_handler(self._pod_changed)
+
+    # --- reading pods ---------------------------------------------------------------------
+
+    def facts(self, record: Record) -> PodFacts:
+        """The facts of one pod version, parsed once per resourceVersion."""
+        key = (record.namespace, record.name)
+        known = self._facts.get(key)
+        if known is not None and known.rv == record.rv:
+            return known
+        facts = pod_facts(record)
+        if known is None or known.rv < record.rv:
+            self._facts[key] = facts
+        return facts
+
+    def _current(self, namespace: str, name: str) -> tuple[Record, PodFacts] | None:
+        record = self.client.registry.store.get("pods", namespace, name)
+        return None if record is None else (record, self.facts(record))
+
+    # --- informer handlers (quick: index and enqueue) ---------------------------------------
+
+    def _owner_changed(self, kind: str, record: Record, prev: Record | None) -> None:
+        key = key_of(record)
+        namespace, name = record.namespace, record.name
+        if kind == "DELETED":
+            self._owners.get(namespace, {}).pop(name, None)
+            self.expectations.forget(key)
+            self.queue.add(key)
+            return
+        obj = record.object()
+        spec = obj.get("spec") or {}
+        try:
+            selector: LabelSelector | None = self.kind.selector(spec)
+        except errors.StatusError:
+            selector = None
+        old = self._owners.get(namespace, {}).get(name)
+        uid = obj["metadata"].get("uid", "")
+        if old is not None and old.uid != uid:
+            self.expectations.forget(key)           # deleted and created again
+        controller = controller_of(owner_references(record.raw))
+        self._owners.setdefault(namespace, {})[name] = _Owner(
+            uid, selector, int(spec.get("minReadySeconds") or 0),
+            controller.uid if controller else "")
+        self.queue.add(key)
+
+    def _resolve(self, namespace: str, ref: OwnerRef | None) -> str | None:
+        """The key of the ReplicaSet ``ref`` points to, if it is one of ours and exists."""
+        if ref is None or ref.kind != self.kind.kind:
+            return None
+        owner = self._owners.get(namespace, {}).get(ref.name)
+        return f"{namespace}/{ref.name}" if owner is not None and owner.uid == ref.uid else None
+
+    def _index(self, namespace: str, name: str, ref: OwnerRef | None, *, gone: bool) -> None:
+        pod = (namespace, name)
+        if pod in self._pod_refs:
+            old = self._pod_refs[pod]
+            if not gone and old == ref:
+                return
+            bucket = self._orphans.get(namespace) if old is None else \
+                self._owned.get((namespace, old.uid)) if old.kind == self.kind.kind else None
+            if bucket is not None:
+                bucket.discard(name)
+        if gone:
+            self._pod_refs.pop(pod, None)
+            self._facts.pop(pod, None)
+            return
+        self._pod_refs[pod] = ref
+        if ref is None:
+            self._orphans.setdefault(namespace, set()).add(name)
+        elif ref.kind == self.kind.kind:
+            self._owned.setdefault((namespace, ref.uid), set()).add(name)
+
+    def _deleted(self, namespace: str, name: str, ref: OwnerRef | None) -> None:
+        key = self._resolve(namespace, ref)
+        if key is not None:
+            self.expectations.deletion_observed(key, f"{namespace}/{name}")
+            self.queue.add(key)
+
+    def _matching(self, namespace: str, labels: dict[str, str]) -> list[str]:
+        return [f"{namespace}/{name}" for name, owner in self._owners.get(namespace, {}).items()
+                if owner.selector is not None and owner.selector.matches(labels)]
+
+    def _pod_changed(self, kind: str, record: Record, prev: Record | None) -> None:
+        namespace, name = record.namespace, record.name
+        old_ref = self._pod_refs.get((namespace, name))
+        if kind == "DELETED":
+            self._index(namespace, name, None, gone=True)
+            self._deleted(namespace, name, old_ref)
+            return
+        ref = controller_of(owner_references(record.raw))
+        self._index(namespace, name, ref, gone=False)
+        deleting = b'"deletionTimestamp"' in record.raw and self.facts(record).deleting
+        if kind == "ADDED":
+            if deleting:
+                self._deleted(namespace, name, ref)
+            elif ref is not None:
+                key = self._resolve(namespace, ref)
+                if key is not None:
+                    self.expectations.creation_observed(key)
+                    self.queue.add(key)
+            else:
+                for key in self._matching(namespace, record.labels):
+                    self.queue.add(key)
+            return
+        if prev is not None and prev.rv == record.rv:
+            return
+        labels_changed = prev is None or prev.labels != record.labels
+        if deleting:
+            self._deleted(namespace, name, ref)
+            if labels_changed and old_ref != ref:
+                self._deleted(namespace, name, old_ref)
+            return
+        if old_ref != ref and old_ref is not None:
+            old_key = self._resolve(namespace, old_ref)
+            if old_key is not None:
+                self.queue.add(old_key)
+        if ref is not None:
+            key = self._resolve(namespace, ref)
+            if key is None:
+                return
+            self.queue.add(key)
+            owner = self._owners[namespace][ref.name]
+            if owner.min_ready > 0 and prev is not None and self.facts(record).ready \
+                    and not pod_facts(prev).ready:
+                # Look again once the pod has been ready for minReadySeconds.
+                self.queue.add_after(key, owner.min_ready + 1)
+            return
+        if labels_changed or old_ref != ref:
+            for key in self._matching(namespace, record.labels):
+                self.queue.add(key)
+
+    # --- the sync ---------------------------------------------------------------------------
+
+    async def sync(self, key: str) -> None:
+        namespace, name = split_key(key)
+        record = self.client.registry[self.kind.resource].find(namespace=namespace, name=name)
+        if record is None:
+            self.expectations.forget(key)
+            self._failures.pop(key, None)
+            return
+        owner = record.object()
+        meta, spec = owner["metadata"], owner.get("spec") or {}
+        needs_sync = self.expectations.satisfied(key)
+        try:
+            selector = self.kind.selector(spec)
+        except errors.StatusError as exc:
+            log.warning("%s %s has an invalid selector: %s", self.kind.kind, key, exc.message)
+            return
+        pods = await self._claim(owner, selector)
+        failure = None
+        if needs_sync and not meta.get("deletionTimestamp"):
+            failure = await self._manage(key, owner, pods)
+        status = await self._update_status(owner, pods, failure)
+        replicas = int(spec.get("replicas", 1))
+        min_ready = int(spec.get("minReadySeconds") or 0)
+        if failure is None and min_ready > 0 and status.get("readyReplicas", 0) == replicas \
+                and status.get("availableReplicas", 0) != replicas:
+            self.queue.add_after(key, min_ready)
+        if failure is None:
+            self._failures.pop(key, None)
+        else:       # retry with back-off, as a failed sync is requeued rate-limited
+            failures = self._failures.get(key, 0)
+            self._failures[key] = failures + 1
+            self.queue.add_after(key, min(0.005 * 2 ** failures, 1000.0))
+
+    async def _claim(self, owner: JSON, selector: LabelSelector) -> list[Claimed]:
+        """The active pods the ReplicaSet controls, after adopting matching orphans and
+        releasing its pods that no longer match (ControllerRefManager.ClaimPods)."""
+        meta = owner["metadata"]
+        namespace, uid = meta["namespace"], meta["uid"]
+        deleting = bool(meta.get("deletionTimestamp"))
+        names = set(self._owned.get((namespace, uid), ())) | self._orphans.get(namespace, set())
+        claimed: list[Claimed] = []
+        for name in sorted(names):
+            current = self._current(namespace, name)
+            if current is None:
+                continue
+            record, facts = current
+            if not facts.active:
+                continue
+            ref, matches = facts.controller, selector.matches(record.labels)
+            if ref is not None and ref.uid == uid:
+                if matches:
+                    claimed.append(Claimed(name, record.labels, facts))
+                elif not deleting:
+                    await self.pods.release(namespace=namespace, name=name, uid=facts.uid,
+                                            owner_uid=uid)
+            elif ref is None and matches and not deleting and self._still_here(owner):
+                if await self.pods.adopt(namespace=namespace, name=name, uid=facts.uid,
+                                         owner=owner):
+                    claimed.append(Claimed(name, record.labels, facts))
+        return claimed
+
+    def _still_here(self, owner: JSON) -> bool:
+        """Re-read the owner before adopting: it must not have been deleted meanwhile."""
+        meta = owner["metadata"]
+        fresh = self.client.registry[self.kind.resource].find(namespace=meta["namespace"],
+                                                              name=meta["name"])
+        if fresh is None:
+            return False
+        current = fresh.object()["metadata"]
+        return current.get("uid") == meta["uid"] and not current.get("deletionTimestamp")
+
+    async def _manage(self, key: str, owner: JSON, pods: list[Claimed]
+                      ) -> errors.StatusError | None:
+        """Create or delete pods towards spec.replicas (manageReplicas)."""
+        meta, spec = owner["metadata"], owner.get("spec") or {}
+        namespace = meta["namespace"]
+        diff = len(pods) - int(spec.get("replicas", 1))
+        if diff < 0:
+            count = min(-diff, BURST_REPLICAS)
+            self.expectations.expect_creations(key, count)
+
+            async def create() -> None:
+                try:
+                    await self.pods.create(namespace=namespace, template=spec.get("template")
+                                           or {}, owner=owner)
+                except errors.StatusError as exc:
+                    if not namespace_terminating(exc):
+                        raise
+
+            made, failure = await slow_start_batch(count, create)
+            if made < count:    # never to be observed: stop waiting for them
+                self.expectations.creation_observed(key, count - made)
+            return failure
+        if diff > 0:
+            count = min(diff, BURST_REPLICAS)
+            victims = pods[:count] if count >= len(pods) else deletion_order(
+                pods, lambda p: p.facts, related=self._related(owner),
+                now=self.ctx.clock.time())[:count]
+            self.expectations.expect_deletions(key, [f"{namespace}/{p.name}" for p in victims])
+            results = await asyncio.gather(*(self._delete(key, owner, p.name) for p in victims))
+            return next((r for r in results if r is not None), None)
+        return None
+
+    async def _delete(self, key: str, owner: JSON, name: str) -> errors.StatusError | None:
+        namespace = owner["metadata"]["namespace"]
+        try:
+            await self.pods.delete(namespace=namespace, name=name, owner=owner)
+        except errors.StatusError as exc:
+            self.expectations.deletion_observed(key, f"{namespace}/{name}")
+            return None if isinstance(exc, errors.NotFound) else exc
+        return None
+
+    def _related(self, owner: JSON) -> list[PodFacts]:
+        """The pods of every ReplicaSet with the same controller (getIndirectlyRelatedPods)."""
+        meta = owner["metadata"]
+        namespace = meta["namespace"]
+        controller = next((r for r in meta.get("ownerReferences") or []
+                           if r.get("controller") is True), None)
+        if controller is None:
+            return []
+        related: list[PodFacts] = []
+        for sibling in self._owners.get(namespace, {}).values():
+            if sibling.controller_uid == controller.get("uid"):
+                for name in self._owned.get((namespace, sibling.uid), ()):
+                    current = self._current(namespace, name)
+                    if current is not None:
+                        related.append(current[1])
+        return related
+
+    async def _update_status(self, owner: JSON, pods: list[Claimed],
+                             failure: errors.StatusError | None) -> JSON:
+        clock = self.ctx.clock
+        status = calculate_status(owner, pods, failure, now=clock.time(),
+                                  stamp=clock.timestamp())
+        meta = owner["metadata"]
+        generation = meta.get("generation", 1)
+        old = owner.get("status") or {}
+        if status == old and old.get("observedGeneration") == generation:
+            return status
+        status["observedGeneration"] = generation
+        if "conditions" in status:      # keep Go's field order: conditions last
+            status["conditions"] = status.pop("conditions")
+
+        def write(obj: JSON) -> None:
+            if obj["metadata"].get("uid") == meta["uid"]:   # not a namesake created since
+                obj["status"] = status
+
+        await self.client.mutate(self.kind.resource, namespace=meta["namespace"],
+                                 name=meta["name"], change=write, subresource="status")
+        return status

@@ -1,0 +1,303 @@
+"""One pod's life on its node: the interpreter of ``stages.yaml``.
+
+The kubelet runs a pod worker per pod, as the real one does.  This worker holds the
+pod's books (``books.py``), and loops: compute the facts of the pod and of each container,
+match every stage against them, fire the stages that are due (their runtime verb, then
+their new state and events), publish the status the books now describe, and sleep on the
+simulated clock until the next stage is due or something changes (the pod was updated, a
+container exited, a probe answered).  Which stage follows which is entirely the data's
+business: the same loop runs a pod that completes, one that crash-loops, one being deleted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from string import Template
+from typing import TYPE_CHECKING, Any
+
+from kitlib.sim.kubelet import books as bk
+from kitlib.sim.kubelet.actions import VERBS_BY_NAME, ActionError
+from kitlib.sim.kubelet.books import ContainerBook, PodBook
+from kitlib.sim.kubelet.durations import go_duration
+from kitlib.sim.kubelet.restore import restore
+from kitlib.sim.kubelet.stages import Stage
+from kitlib.sim.kubelet.status import pod_status
+from kitlib.sim.runtime.reference import ReferenceError, parse_reference
+from kitlib.sim.store.records import Record
+
+if TYPE_CHECKING:
+    from kitlib.sim.kubelet.kubelet import Kubelet
+
+log = logging.getLogger("kitlib.sim.kubelet")
+JSON = dict[str, Any]
+Subject = PodBook | ContainerBook
+#: More firings than this in one step means stages that feed each other without pause.
+MAX_FIRINGS = 200
+_EPSILON = 1e-6
+
+
+class PodWorker:
+    def __init__(self, kubelet: Kubelet, record: Record) -> None:
+        self.kubelet = kubelet
+        pod = record.object()
+        meta = pod["metadata"]
+        self.book = PodBook(uid=meta.get("uid", ""), namespace=record.namespace,
+                            name=record.name, pod=pod, containers=bk.new_books(pod))
+        self.plan: dict[tuple[str, str], tuple[Stage, Subject, float]] = {}
+        self.finished = False
+        self.published: JSON | None = None
+        self._wake: asyncio.Future[None] | None = None
+        self._poked = False
+        restore(self)
+
+    # --- what the kubelet tells it ------------------------------------------------------
+
+    def update(self, record: Record) -> None:
+        pod = record.object()
+        if (pod.get("metadata") or {}).get("uid") != self.book.uid:
+            return
+        self.book.pod = pod
+        specs = {c.get("name"): c for c in (pod.get("spec") or {}).get("initContainers") or []}
+        specs.update({c.get("name"): c for c in (pod.get("spec") or {}).get("containers") or []})
+        for book in self.book.containers:
+            spec = specs.get(book.name)
+            if spec is not None and spec != book.spec:
+                book.spec = spec
+                if book.state == "waiting":
+                    book.state = "new"          # a fixed image is tried at once
+        self.poke()
+
+    def gone(self) -> None:
+        self.book.gone = True
+        self.poke()
+
+    def poke(self) -> None:
+        self._poked = True
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+
+    def probe_result(self, book: ContainerBook, kind: str, outcome: str) -> None:
+        if kind == "readiness":
+            book.ready = outcome == "success"
+        elif kind == "startup":
+            book.started = book.started or outcome == "success"
+            book.startup = outcome
+            if book.started:
+                book.ready = "readinessProbe" not in book.spec
+        else:
+            book.liveness = outcome
+        self.poke()
+
+    def crash_key(self, book: ContainerBook) -> str:
+        return f"{self.book.uid}/{book.name}"
+
+    # --- facts ----------------------------------------------------------------------------
+
+    def pod_facts(self, phase: str) -> dict[str, str]:
+        pod = self.book
+        return {"admitted": _b(pod.admitted), "sandbox": pod.sandbox_state,
+                "deleting": _b(pod.deleting), "gone": _b(pod.gone),
+                "removing": _b(pod.removing), "alive": _b(bk.alive(pod)), "phase": phase,
+                "mainDone": _b(bk.main_done(pod))}
+
+    def container_facts(self, book: ContainerBook, pod: dict[str, str],
+                        now: float) -> dict[str, Any]:
+        main_done = pod["mainDone"] == "true"
+        facts: dict[str, Any] = {
+            "pod": pod, "name": book.name, "kind": book.kind, "state": book.state,
+            "reason": book.reason, "turn": _b(bk.turn(self.book, book)),
+            "pullPolicy": book.spec.get("imagePullPolicy") or "IfNotPresent",
+            "runtime": book.runtime_state,
+            "restart": _b(bk.wants_restart(self.book, book, main_done)),
+            "liveness": book.liveness, "startup": book.startup,
+            "specChanged": _b(book.running_spec is not None and book.state == "running"
+                              and book.spec != book.running_spec)}
+        if book.state == "new":
+            facts["image"] = self._image_fact(book)
+        if book.exit is not None:
+            active = self.kubelet.crash_backoff.remaining(
+                self.crash_key(book), book.exit.status.finished_at, now=now) > _EPSILON
+            facts["crashBackoff"] = "active" if active else "clear"
+        return facts
+
+    def _image_fact(self, book: ContainerBook) -> str:
+        image = book.spec.get("image", "")
+        try:
+            parse_reference(image)
+        except ReferenceError as exc:
+            book.error = f'couldn\'t parse image name "{image}": {exc}'
+            return "invalid"
+        return "present" if self.kubelet.runtime.image_status(image) else "absent"
+
+    def variables(self, subject: Subject) -> dict[str, str]:
+        out = {"pod": self.book.formatted, "error": getattr(subject, "error", "")}
+        if isinstance(subject, ContainerBook):
+            out.update(container=subject.name, image=subject.spec.get("image", ""),
+                       backoff=go_duration(self.kubelet.crash_backoff.get(
+                           self.crash_key(subject))))
+        return out
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        alive = self.kubelet.alive
+        try:
+            while not self.finished:
+                if not alive.is_set():
+                    await alive.wait()
+                await self.step()
+                if not self.finished:
+                    await self._sleep()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("pod worker %s/%s failed", self.book.namespace, self.book.name)
+        finally:
+            for book in self.book.containers:
+                book.stop_probes()
+            self.kubelet.worker_done(self)
+
+    def _subjects(self, phase: str, now: float) -> list[tuple[str, Subject, dict[str, Any]]]:
+        pod_facts = self.pod_facts(phase)
+        out: list[tuple[str, Subject, dict[str, Any]]] = [("", self.book, pod_facts)]
+        out += [(c.name, c, self.container_facts(c, pod_facts, now)) for c in self.book.containers]
+        return out
+
+    def _replan(self, now: float) -> None:
+        status = self.status(now)
+        plan = {}
+        for key, subject, facts in self._subjects(status["phase"], now):
+            kind = "pod" if isinstance(subject, PodBook) else "container"
+            for stage in self.kubelet.stages_for(kind):
+                if not stage.selects(facts):
+                    continue
+                previous = self.plan.get((stage.name, key))
+                deadline = previous[2] if previous else now + self._delay(stage, subject, now)
+                plan[(stage.name, key)] = (stage, subject, deadline)
+        self.plan = plan
+
+    def _delay(self, stage: Stage, subject: Subject, now: float) -> float:
+        delay = stage.delay
+        if delay.backoff and isinstance(subject, ContainerBook):
+            if delay.backoff == "crash" and subject.exit is not None:
+                return self.kubelet.crash_backoff.remaining(
+                    self.crash_key(subject), subject.exit.status.finished_at, now=now)
+            if delay.backoff == "image":
+                key = f"{self.book.uid}/{subject.spec.get('image', '')}"
+                return self.kubelet.image_backoff.remaining(key, subject.pull_failed_at, now=now)
+            return 0.0
+        return delay.draw(self.kubelet.profile, self.kubelet.clock.jitter)
+
+    async def step(self) -> None:
+        """Fire every due stage, then publish the status."""
+        clock = self.kubelet.clock
+        for _ in range(MAX_FIRINGS):
+            if self.finished:
+                return
+            now = clock.time()
+            self._replan(now)
+            due = [(deadline, stage.order, key) for key, (stage, _s, deadline)
+                   in self.plan.items() if deadline <= now]
+            if not due:
+                break
+            _deadline, _order, key = min(due)
+            stage, subject, _ = self.plan.pop(key)
+            await self.fire(stage, subject)
+        else:
+            log.error("pod %s/%s: stages fire without end; check stages.yaml",
+                      self.book.namespace, self.book.name)
+        await self.publish()
+
+    async def fire(self, stage: Stage, subject: Subject) -> None:
+        variables = self.variables(subject)
+        for event in stage.before:
+            await self.record(subject, event.type, event.reason, event.render(variables))
+        outcome = stage.outcome
+        if stage.do:
+            try:
+                variables.update(await VERBS_BY_NAME[stage.do](self, subject) or {})
+            except ActionError as exc:
+                variables["error"] = exc.message
+                if isinstance(subject, ContainerBook):
+                    subject.error = exc.message
+                if stage.on_error is None:
+                    log.warning("%s: %s failed: %s", self.book.formatted, stage.do, exc.message)
+                    return
+                outcome = stage.on_error
+        self._apply(subject, outcome.next, variables)
+        for event in outcome.events:
+            await self.record(subject, event.type, event.reason, event.render(variables))
+
+    def _apply(self, subject: Subject, changes: dict[str, str],
+               variables: dict[str, str]) -> None:
+        if isinstance(subject, ContainerBook):
+            if "state" in changes:
+                subject.state = changes["state"]
+                subject.reason = changes.get("reason", "")
+                subject.message = ""
+            if "message" in changes:
+                subject.message = _render(changes["message"], variables)
+            return
+        for key, value in changes.items():
+            if key == "admitted":
+                subject.admitted = value == "true"
+            elif key == "sandbox":
+                subject.sandbox_state = value
+            elif key == "removing":
+                subject.removing = value == "true"
+
+    async def record(self, subject: Subject, type: str, reason: str, message: str) -> None:
+        path = subject.field_path if isinstance(subject, ContainerBook) else ""
+        await self.kubelet.recorder.event(self.book.pod, type=type, reason=reason,
+                                          message=message, field_path=path)
+
+    async def _sleep(self) -> None:
+        if self._poked:
+            self._poked = False
+            return
+        deadlines = [deadline for _stage, _s, deadline in self.plan.values()]
+        loop = asyncio.get_running_loop()
+        self._wake = loop.create_future()
+        timer = None
+        if deadlines:
+            timer = loop.create_task(self._alarm(min(deadlines) - self.kubelet.clock.time()))
+        try:
+            await self._wake
+        finally:
+            self._wake = None
+            self._poked = False
+            if timer is not None:
+                timer.cancel()
+
+    async def _alarm(self, seconds: float) -> None:
+        await self.kubelet.clock.sleep(seconds)
+        self.poke()
+
+    # --- status -----------------------------------------------------------------------------
+
+    def status(self, now: float | None = None) -> JSON:
+        """The kubelet's part of the pod's status, as the books describe it now."""
+        pod = self.book
+        previous = (self.published or pod.pod.get("status") or {}).get("conditions") or []
+        return pod_status(pod, node_ip=self.kubelet.identity.internal_ip,
+                          terminal=pod.deleting and not bk.alive(pod),
+                          now=self.kubelet.clock.timestamp(), previous=previous)
+
+    async def publish(self, *, flush: bool = False) -> None:
+        if not self.book.admitted or self.book.gone:
+            return
+        status = self.status()
+        if status != self.published:
+            self.published = status
+            self.kubelet.status_manager.set(self, status)
+        if flush:
+            await self.kubelet.status_manager.flush(self)
+
+
+def _b(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _render(text: str, variables: dict[str, str]) -> str:
+    return Template(text).safe_substitute(variables)

@@ -1,0 +1,289 @@
+"""A provisional container runtime: honest about the little it knows.
+
+It knows a catalogue of images (``images.yaml``): those pull, anything else fails as a
+kind cluster's containerd fails it.  It predicts from the command line what a process
+does (``commands.py``): servers run until stopped, ``sleep 5`` exits 0 after five simulated
+seconds, ``sh -c "exit 3"`` exits 3.  It runs no code.
+
+What a probe finds is not known yet (the container-runtime issue brings simulated images
+that really serve HTTP): until then a probe passes, unless the pod says otherwise with an
+annotation, which may be changed at any time with ``kubectl annotate``::
+
+    sim.kit.dev/probe.<container>.<liveness|readiness|startup>: "pass" | "fail" | "fail:<detail>"
+    sim.kit.dev/probe.<liveness|readiness|startup>: ...        (every container of the pod)
+
+``fail:<detail>``: an exec probe prints ``<detail>`` and exits 1; an HTTP probe answers
+``<detail>`` as its status code when it is a number (else 500); a TCP or gRPC probe is
+refused.  Ports a known image does not listen on (nginx: only 80) refuse connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from kitlib.sim.clock import Clock
+from kitlib.sim.runtime.catalogue import Catalogue, ImageInfo, default_catalogue
+from kitlib.sim.runtime.commands import ProcessPlan, plan_process
+from kitlib.sim.runtime.faults import PullFaults
+from kitlib.sim.runtime.interface import (EXIT_SIGKILL, EXIT_SIGTERM, CRIError, ContainerConfig,
+                                          ExecResult, ExitStatus, HttpResponse, Image,
+                                          NetworkError, PodSandbox, PullError, Pulled,
+                                          StartError)
+from kitlib.sim.runtime.reference import parse_reference
+
+ANNOTATION_PREFIX = "sim.kit.dev/probe."
+#: Reads a pod's current annotations (namespace, name) -> annotations.
+AnnotationLookup = Callable[[str, str], Mapping[str, str]]
+
+
+@dataclass(eq=False)
+class _Container:
+    id: str
+    sandbox: PodSandbox
+    config: ContainerConfig
+    image: Image
+    info: ImageInfo | None
+    plan: ProcessPlan
+    exited: asyncio.Future[ExitStatus]
+    state: str = "created"                  # created | running | exited
+    started_at: float = 0.0
+    hung: bool = False
+    timers: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+class ProvisionalRuntime:
+    name = "containerd"
+    version = "2.0.2"
+
+    def __init__(self, *, node: str, clock: Clock, profile: str = "fast",
+                 catalogue: Catalogue | None = None, pull_faults: PullFaults | None = None,
+                 annotations: AnnotationLookup | None = None) -> None:
+        self.node = node
+        self.clock = clock
+        self.catalogue = catalogue or default_catalogue()
+        self.timing = self.catalogue.timing(profile)
+        self.pull_faults = pull_faults or PullFaults()
+        self._annotations = annotations or (lambda _ns, _name: {})
+        self._images: dict[str, Image] = {}
+        self._sandboxes: dict[str, PodSandbox] = {}
+        self._containers: dict[str, _Container] = {}
+
+    def _id(self) -> str:
+        return f"{self.clock.random.getrandbits(256):064x}"
+
+    def _jitter(self, bounds: tuple[float, float]) -> float:
+        return self.clock.jitter(*bounds)
+
+    # --- images -------------------------------------------------------------------------
+
+    def image_status(self, image: str) -> Image | None:
+        return self._images.get(str(parse_reference(image).with_default_tag()))
+
+    async def pull_image(self, image: str, *, sandbox: PodSandbox) -> Pulled:
+        ref = parse_reference(image)
+        fault = self.pull_faults.check(ref) if self.pull_faults else None
+        info = self.catalogue.find(ref)
+        if fault is not None or info is None:
+            await self.clock.sleep(self._jitter(self.timing.pull_overhead))
+            raise PullError(fault or self.catalogue.missing_message(ref))
+        found = self.catalogue.image_of(ref)
+        if found.reference in self._images:
+            seconds = self._jitter(self.timing.cached_pull)
+        else:
+            transfer = found.size / self.timing.pull_bytes_per_second
+            seconds = self._jitter(self.timing.pull_overhead) + transfer * self.clock.jitter(
+                0.85, 1.15)
+        await self.clock.sleep(seconds)
+        self._images[found.reference] = found
+        return Pulled(image=found, seconds=seconds)
+
+    # --- sandboxes ----------------------------------------------------------------------
+
+    def run_pod_sandbox(self, *, namespace: str, name: str, uid: str, ip: str,
+                        host_network: bool = False, hostname: str = "",
+                        volumes: tuple[dict, ...] = ()) -> PodSandbox:
+        sandbox = PodSandbox(id=self._id(), namespace=namespace, name=name, uid=uid,
+                             node=self.node, ip=ip, host_network=host_network,
+                             hostname=hostname or name, volumes=volumes)
+        self._sandboxes[sandbox.id] = sandbox
+        return sandbox
+
+    def stop_pod_sandbox(self, sandbox_id: str) -> None:
+        self._sandboxes.pop(sandbox_id, None)
+
+    # --- containers ---------------------------------------------------------------------
+
+    def create_container(self, sandbox: PodSandbox, config: ContainerConfig,
+                         image: Image) -> str:
+        info = self.catalogue.find(parse_reference(config.image))
+        plan = plan_process(command=config.command, args=config.args, image=info,
+                            interactive=config.stdin or config.tty)
+        container = _Container(id=self._id(), sandbox=sandbox, config=config, image=image,
+                               info=info, plan=plan,
+                               exited=asyncio.get_running_loop().create_future())
+        self._containers[container.id] = container
+        return container.id
+
+    def _get(self, container_id: str) -> _Container:
+        container = self._containers.get(container_id)
+        if container is None:
+            raise CRIError(f'an error occurred when try to find container "{container_id}": '
+                           "not found")
+        return container
+
+    def start_container(self, container_id: str) -> float:
+        container = self._get(container_id)
+        container.state, container.started_at = "running", self.clock.time()
+        plan = container.plan
+        if plan.start_error:
+            self._finish(container, plan.exit_code, "StartError", plan.start_error)
+            raise StartError(plan.start_error)
+        if plan.runs_for is not None:
+            delay = plan.runs_for or self._jitter(self.timing.exit_latency)
+            self._after(container, delay, lambda: self._finish(container, plan.exit_code))
+        return container.started_at
+
+    def restore_container(self, sandbox: PodSandbox, config: ContainerConfig, *,
+                          container_id: str, image: str, started_at: float) -> None:
+        ref = parse_reference(image)
+        found = self.catalogue.image_of(ref)
+        self._images.setdefault(found.reference, found)
+        info = self.catalogue.find(ref)
+        plan = plan_process(command=config.command, args=config.args, image=info,
+                            interactive=config.stdin or config.tty)
+        container = _Container(id=container_id, sandbox=sandbox, config=config, image=found,
+                               info=info, plan=plan, state="running", started_at=started_at,
+                               exited=asyncio.get_running_loop().create_future())
+        self._containers[container_id] = container
+        if plan.runs_for is not None:
+            remaining = max(0.0, started_at + plan.runs_for - self.clock.time())
+            self._after(container, remaining, lambda: self._finish(container, plan.exit_code))
+
+    def wait_container(self, container_id: str) -> asyncio.Future[ExitStatus]:
+        return self._get(container_id).exited
+
+    def stop_container(self, container_id: str, *, timeout: float) -> None:
+        container = self._containers.get(container_id)
+        if container is None or container.state != "running":
+            return
+        behaviour = "ignore" if container.hung else container.plan.on_sigterm
+        if behaviour != "ignore":
+            code = 0 if behaviour == "graceful" else EXIT_SIGTERM
+            self._after(container, self._jitter(self.timing.stop_latency),
+                        lambda: self._finish(container, code))
+        # Whatever the process does with SIGTERM, SIGKILL ends it when the time is up.
+        self._after(container, max(0.0, timeout), lambda: self._finish(container, EXIT_SIGKILL))
+
+    def remove_container(self, container_id: str) -> None:
+        container = self._containers.pop(container_id, None)
+        if container is not None:
+            for timer in container.timers:
+                timer.cancel()
+
+    def _after(self, container: _Container, seconds: float, action: Callable[[], None]) -> None:
+        async def later() -> None:
+            await self.clock.sleep(seconds)
+            action()
+
+        container.timers.append(asyncio.ensure_future(later()))
+
+    def _finish(self, container: _Container, exit_code: int, reason: str = "",
+                message: str = "") -> None:
+        if container.exited.done():
+            return
+        container.state = "exited"
+        for timer in container.timers:
+            if timer is not asyncio.current_task():
+                timer.cancel()
+        container.timers.clear()
+        container.exited.set_result(ExitStatus(
+            exit_code=exit_code, reason=reason or ("Completed" if exit_code == 0 else "Error"),
+            started_at=container.started_at, finished_at=self.clock.time(), message=message))
+
+    # --- faults -------------------------------------------------------------------------
+
+    def crash_container(self, container_id: str, *, exit_code: int = 1,
+                        reason: str = "") -> bool:
+        container = self._containers.get(container_id)
+        if container is None or container.state != "running":
+            return False
+        self._finish(container, exit_code, reason)
+        return True
+
+    def hang_container(self, container_id: str, *, hang: bool = True) -> bool:
+        container = self._containers.get(container_id)
+        if container is None:
+            return False
+        container.hung = hang
+        return True
+
+    # --- what probes ask ----------------------------------------------------------------
+
+    def _override(self, container: _Container, probe: str) -> str | None:
+        sandbox = container.sandbox
+        annotations = self._annotations(sandbox.namespace, sandbox.name)
+        for key in (f"{ANNOTATION_PREFIX}{container.config.name}.{probe}",
+                    f"{ANNOTATION_PREFIX}{probe}"):
+            value = annotations.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
+    def _running(self, container_id: str, port: int, host: str) -> _Container:
+        container = self._containers.get(container_id)
+        address = f"{host or (container.sandbox.ip if container else '')}:{port}"
+        if container is None or container.state != "running":
+            raise NetworkError(f"dial tcp {address}: connect: connection refused")
+        return container
+
+    def _refuse_unless_listening(self, container: _Container, port: int, host: str) -> None:
+        info, config = container.info, container.config
+        default = not config.command and not config.args     # the image's own server
+        if info is not None and info.ports and default and port not in info.ports:
+            raise NetworkError(f"dial tcp {host or container.sandbox.ip}:{port}: connect: "
+                               "connection refused")
+
+    async def exec_sync(self, container_id: str, command: tuple[str, ...], *,
+                        timeout: float, probe: str = "") -> ExecResult:
+        container = self._containers.get(container_id)
+        if container is None or container.state != "running":
+            raise CRIError("container is not in running state")
+        override = self._override(container, probe) if probe else None
+        if override and override.startswith("fail"):
+            return ExecResult(exit_code=1, output=override[5:].strip())
+        return ExecResult(exit_code=0)
+
+    async def http_get(self, container_id: str, *, port: int, path: str,
+                       scheme: str = "HTTP", host: str = "",
+                       headers: tuple[tuple[str, str], ...] = (), timeout: float,
+                       probe: str = "") -> HttpResponse:
+        container = self._running(container_id, port, host)
+        override = self._override(container, probe) if probe else None
+        if override and override.startswith("fail"):
+            detail = override[5:].strip()
+            return HttpResponse(status=int(detail) if detail.isdigit() else 500)
+        if override is None:
+            self._refuse_unless_listening(container, port, host)
+        return HttpResponse(status=200)
+
+    async def tcp_connect(self, container_id: str, *, port: int, host: str = "",
+                          timeout: float, probe: str = "") -> None:
+        container = self._running(container_id, port, host)
+        override = self._override(container, probe) if probe else None
+        if override and override.startswith("fail"):
+            raise NetworkError(f"dial tcp {host or container.sandbox.ip}:{port}: connect: "
+                               "connection refused")
+        if override is None:
+            self._refuse_unless_listening(container, port, host)
+
+    async def grpc_health(self, container_id: str, *, port: int, service: str = "",
+                          timeout: float, probe: str = "") -> str:
+        container = self._running(container_id, port, "")
+        override = self._override(container, probe) if probe else None
+        if override and override.startswith("fail"):
+            return "NOT_SERVING"
+        if override is None:
+            self._refuse_unless_listening(container, port, "")
+        return "SERVING"

@@ -1,0 +1,211 @@
+"""kube-scheduler: gives every pending pod a node, or says why it cannot.
+
+It follows pods and nodes through the shared informers: pods that ask for
+``default-scheduler`` and have no ``spec.nodeName`` enter the scheduling queue; pods on
+nodes and the nodes themselves keep the cache's totals current.  One pod at a time it
+runs the scheduling cycle (filter, score, pick) and then binds the pod through the
+``pods/binding`` subresource, with a ``Scheduled`` event.  A pod that fits nowhere gets a
+``FailedScheduling`` event and its PodScheduled condition set False/Unschedulable with the
+same text (through the status subresource), and waits in the queue for a cluster change
+that could help it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from typing import Any
+
+from kitlib.sim.component import Component, Context
+from kitlib.sim.machinery import errors
+from kitlib.sim.scheduler import messages
+from kitlib.sim.scheduler.algorithm import Decision, schedule_pod
+from kitlib.sim.scheduler.cache import Cache, Key
+from kitlib.sim.scheduler.events import SchedulerEvents
+from kitlib.sim.scheduler.filters import run_filters
+from kitlib.sim.scheduler.podinfo import PodInfo, pod_info
+from kitlib.sim.scheduler.preemption import Preemptor
+from kitlib.sim.scheduler.queue import QueuedPod, SchedulingQueue
+from kitlib.sim.store.records import Record
+
+log = logging.getLogger("kitlib.sim.scheduler")
+JSON = dict[str, Any]
+
+SCHEDULER_NAME = "default-scheduler"
+FIELD_MANAGER = "kube-scheduler"
+#: The host kube-scheduler runs on (its static pod is on the control-plane node); the
+#: events library names the reporting instance "<controller>-<hostname>".
+HOST = "kit-control-plane"
+TERMINAL = ("Succeeded", "Failed")
+#: Plugins whose rejection a deleted (or finished) pod may lift: it frees what it held.
+FREED_BY_POD_REMOVAL = frozenset({"NodeResourcesFit", "NodePorts"})
+
+
+class Scheduler(Component):
+    name = "kube-scheduler"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.client = ctx.client(FIELD_MANAGER)
+        self.events = SchedulerEvents(self.client, ctx.clock, controller=SCHEDULER_NAME,
+                                      instance=f"{SCHEDULER_NAME}-{HOST}")
+        self.cache = Cache()
+        self.queue = SchedulingQueue(ctx.clock)
+        # Ties between equally good nodes are broken at random, from a source seeded by the
+        # cluster's: a seeded cluster places the same pods on the same nodes every time.
+        self.rng = random.Random(ctx.clock.random.getrandbits(64))
+        self.preemptor = Preemptor(self.client, self.events, ctx.clock)
+        self.pods = ctx.informers("pods")
+        self.nodes = ctx.informers("nodes")
+        self.pods.add_handler(self._on_pod)
+        self.nodes.add_handler(self._on_node)
+
+    # --- following the cluster ----------------------------------------------------------
+
+    def _on_node(self, kind: str, record: Record, prev: Record | None) -> None:
+        if kind == "DELETED":
+            self.cache.remove_node(record.name)
+            return
+        info, changed = self.cache.set_node(record.object())
+        if changed and self.queue.unschedulable:
+            # A node that appeared, or changed labels, taints, cordon or allocatable: wake
+            # the pods that would now fit it (the plugins' queueing hints, all in one).
+            self.queue.move(lambda qp: run_filters(qp.pod, info) is None)
+
+    def _on_pod(self, kind: str, record: Record, prev: Record | None) -> None:
+        key = (record.namespace, record.name)
+        node = record.fields.get("spec.nodeName", "")
+        if kind == "DELETED" or (node and record.fields.get("status.phase") in TERMINAL):
+            self.queue.delete(key)
+            removed = self.cache.remove_pod(key)
+            if removed is not None and self.queue.unschedulable:
+                self.queue.move(lambda qp: bool(qp.plugins & FREED_BY_POD_REMOVAL))
+            return
+        if node:
+            self.queue.delete(key)
+            self._observe_assigned(key, node, record)
+            return
+        if record.fields.get("spec.schedulerName") != SCHEDULER_NAME:
+            return
+        queued = self.queue.pods.get(key)
+        if queued is not None and queued.pod.resource_version == str(record.rv):
+            return
+        pod = pod_info(record.object(), keep_source=True)
+        if queued is None:
+            self.queue.add(pod)
+        elif queued.pod.source != pod.source:
+            self.queue.update(pod)          # spec or labels changed: worth another try
+        else:
+            queued.pod.resource_version = pod.resource_version   # only its status moved
+
+    def _observe_assigned(self, key: Key, node: str, record: Record) -> None:
+        known = self.cache.pod_on(key)
+        if known is not None and self.cache.assigned.get(key) == node:
+            known.resource_version = str(record.rv)
+            known.source = None             # confirmed: the spec is no longer needed
+            if not known.terminating and b'"deletionTimestamp"' in record.raw:
+                if (record.object().get("metadata") or {}).get("deletionTimestamp"):
+                    self.cache.nodes[node].mark_terminating(key)
+            return
+        self.cache.add_pod(pod_info(record.object()), node)
+
+    # --- the scheduling loop ------------------------------------------------------------
+
+    async def run(self) -> None:
+        await self.ctx.informers.wait_synced()
+        loop = asyncio.get_running_loop()
+        timers = [loop.create_task(self.queue.run(), name="scheduler-queue"),
+                  loop.create_task(self.events.run(), name="scheduler-events")]
+        try:
+            while True:
+                queued = await self.queue.pop()
+                try:
+                    await self.schedule_one(queued)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("scheduling %s/%s failed", *queued.key)
+                    self.queue.retry_later(queued)
+                await asyncio.sleep(0)      # let the API server and the others breathe
+        finally:
+            for task in timers:
+                task.cancel()
+
+    async def schedule_one(self, queued: QueuedPod) -> None:
+        pod = queued.pod
+        record = self.pods.get(*pod.key)
+        if (record is None or record.fields.get("spec.nodeName")
+                or record.fields.get("spec.schedulerName") != SCHEDULER_NAME or pod.terminating):
+            self.queue.delete(pod.key)
+            return
+        decision = schedule_pod(pod, self.cache.node_list(), rng=self.rng)
+        if decision.node:
+            await self._bind(queued, decision.node)
+        else:
+            await self._failed(queued, decision)
+
+    async def _bind(self, queued: QueuedPod, node: str) -> None:
+        pod = queued.pod
+        self.cache.add_pod(pod, node)                  # assume: the next pod counts it
+        self.queue.delete(pod.key)
+        try:
+            await self.client.bind(namespace=pod.namespace, name=pod.name, node=node)
+        except errors.StatusError as exc:
+            self.cache.remove_pod(pod.key)
+            log.info("binding %s/%s to %s failed: %s", pod.namespace, pod.name, node, exc)
+            record = self.pods.get(*pod.key)
+            if record is not None and not record.fields.get("spec.nodeName"):
+                self.queue.add(pod_info(record.object(), keep_source=True))
+            return
+        await self.events.emit(pod.reference(), type="Normal", reason="Scheduled",
+                               action="Binding",
+                               note=messages.scheduled(pod.namespace, pod.name, node))
+
+    async def _failed(self, queued: QueuedPod, decision: Decision) -> None:
+        pod = queued.pod
+        self.queue.unschedulable_now(queued, decision.plugins)
+        nominated = ""
+        if decision.candidates:
+            nominated = await self.preemptor.preempt(pod, decision.candidates, self.cache)
+        await self.events.emit(pod.reference(), type="Warning", reason="FailedScheduling",
+                               action="Scheduling", note=messages.truncate_note(decision.message))
+        await self._set_unschedulable(pod, decision.message, nominated=nominated)
+
+    async def _set_unschedulable(self, pod: PodInfo, message: str, *, nominated: str) -> None:
+        """updatePod: PodScheduled=False/Unschedulable with the message, if it changed."""
+        now = self.ctx.clock.timestamp()
+
+        def change(obj: JSON) -> JSON | None:
+            status = obj.setdefault("status", {})
+            conditions = status.setdefault("conditions", [])
+            wanted = {"type": "PodScheduled", "status": "False", "lastProbeTime": None,
+                      "lastTransitionTime": now, "reason": "Unschedulable",
+                      "message": message}
+            old = next((c for c in conditions if c.get("type") == "PodScheduled"), None)
+            changed = bool(nominated) and status.get("nominatedNodeName") != nominated
+            if nominated:
+                status["nominatedNodeName"] = nominated
+            if old is None:
+                conditions.append(wanted)
+                return obj
+            if old.get("status") == "False":
+                wanted["lastTransitionTime"] = old.get("lastTransitionTime")
+            if all(old.get(k) == wanted[k] for k in ("status", "reason", "message")) \
+                    and not changed:
+                raise _Unchanged
+            old.clear()
+            old.update(wanted)
+            return obj
+
+        try:
+            await self.client.mutate("pods", namespace=pod.namespace, name=pod.name,
+                                     change=change, subresource="status")
+        except _Unchanged:
+            pass
+        except (errors.NotFound, errors.Conflict, errors.Invalid) as exc:
+            log.debug("could not update %s/%s: %s", pod.namespace, pod.name, exc)
+
+
+class _Unchanged(Exception):
+    """The pod already says this: nothing to write."""

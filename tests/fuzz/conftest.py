@@ -1,0 +1,121 @@
+"""The fuzzers' cluster, client and settings.
+
+Each fuzz module gets a simulated cluster of its own (in this process, so its log records
+can be caught with their tracebacks) on a state file, with one valid object of every kind
+in the namespace ``fuzz``.  Runs are deterministic (``derandomize``) and short by default;
+``KIT_FUZZ_SCALE=N`` multiplies every test's example count for a long run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import requests
+from hypothesis import HealthCheck, settings
+
+from kitlib.sim.cluster import SimConfig, ThreadedCluster
+from tests.conftest import write_kubeconfig
+from tests.fuzz.manifests import (NAMESPACE, RESOURCES, collection_path, fixture_name,
+                                  item_path, manifest)
+from tests.fuzz.oracle import Sent, ServerLog, check_response
+
+SCALE = float(os.environ.get("KIT_FUZZ_SCALE", "1"))
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Deterministic settings with ``examples`` (times KIT_FUZZ_SCALE) examples."""
+    return settings(max_examples=max(1, int(examples * SCALE)), derandomize=True,
+                    database=None, deadline=None, print_blob=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.function_scoped_fixture,
+                                           HealthCheck.filter_too_much])
+
+
+class Fuzzer:
+    """Sends a request, checks the answer with the oracle, and keeps the server sane."""
+
+    def __init__(self, cluster: ThreadedCluster, ca_path: Path, log: ServerLog) -> None:
+        self.cluster = cluster
+        self.url = cluster.url
+        self.log = log
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {cluster.token}"
+        self.session.verify = str(ca_path)
+        self.session.trust_env = False
+        self.sent = 0
+
+    def send(self, sent: Sent) -> Any:
+        headers = dict(sent.headers)
+        headers.setdefault("Authorization", self.session.headers["Authorization"])
+        request = requests.Request(sent.method, self.url + sent.path, params=sent.params,
+                                   headers=headers, data=sent.body)
+        prepared = self.session.prepare_request(request)
+        response = self.session.send(prepared, timeout=30)
+        self.sent += 1
+        check_response(response, sent, self.log)
+        return response
+
+    def raw(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A request of the harness itself (set-up, health checks): not fuzzed."""
+        return self.session.request(method, self.url + path, timeout=30, **kwargs)
+
+    def ensure_fixtures(self, resources: Any = RESOURCES) -> None:
+        """Make sure the namespace and one valid object of each kind exist."""
+        if self.raw("GET", f"/api/v1/namespaces/{NAMESPACE}").status_code == 404:
+            made = self.raw("POST", "/api/v1/namespaces", json={"metadata": {"name": NAMESPACE}})
+            assert made.status_code == 201, made.text
+        for res in resources:
+            name = fixture_name(res)
+            if self.raw("GET", item_path(res, name)).status_code == 200:
+                continue
+            made = self.raw("POST", collection_path(res), json=manifest(res, name))
+            assert made.status_code == 201, f"{res.key}: {made.text}"
+
+    def assert_healthy(self) -> None:
+        """The server answers, writes, lists every kind (as Tables too) and watches."""
+        assert self.raw("GET", "/readyz").text == "ok"
+        assert self.raw("GET", "/version").status_code == 200
+        table = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"}
+        for res in RESOURCES:
+            for headers in ({}, table):
+                listed = self.raw("GET", collection_path(res, None), headers=headers)
+                assert listed.status_code == 200, f"{res.key}: {listed.text[:500]}"
+            watched = self.raw("GET", collection_path(res, None),
+                               params={"watch": "1", "timeoutSeconds": "0"})
+            assert watched.status_code == 200, f"{res.key}: {watched.text[:500]}"
+        made = self.raw("POST", "/api/v1/namespaces/default/configmaps",
+                        json={"metadata": {"generateName": "health-"}})
+        assert made.status_code == 201, made.text
+        name = made.json()["metadata"]["name"]
+        assert self.raw("DELETE", f"/api/v1/namespaces/default/configmaps/{name}"
+                        ).status_code == 200
+        assert not (problems := self.log.take()), problems
+
+
+@pytest.fixture(scope="module")
+def fuzz_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    log = ServerLog()
+    log.install()
+    config = SimConfig(seed=3, state=folder / "state.db")
+    try:
+        with ThreadedCluster(config) as cluster:
+            write_kubeconfig(cluster, folder / "config")
+            ca_path = folder / "ca.crt"
+            ca_path.write_bytes(cluster.ca_pem)
+            fuzzer = Fuzzer(cluster, ca_path, log)
+            fuzzer.ensure_fixtures()
+            assert not log.take()
+            yield fuzzer
+    finally:
+        log.remove()
+
+
+@pytest.fixture
+def fuzzer(fuzz_cluster: Fuzzer) -> Iterator[Fuzzer]:
+    """The module's fuzzer; after the test, the server must still be healthy."""
+    yield fuzz_cluster
+    fuzz_cluster.assert_healthy()
