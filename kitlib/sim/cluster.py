@@ -38,6 +38,7 @@ from kitlib.sim.controllers.replication import ReplicationManager
 from kitlib.sim.controllers.serviceaccount import ServiceAccountController
 from kitlib.sim.controllers.tainteviction import TaintEvictionController
 from kitlib.sim.informers import InformerFactory
+from kitlib.sim.kubelet.fleet import Fleet
 from kitlib.sim.registry import catalog
 from kitlib.sim.registry.generic import Registry
 from kitlib.sim.registry.hooks import registry_hooks
@@ -150,7 +151,8 @@ class SimCluster:
 
     def _components(self, ctx: Context) -> list[Component]:
         """Everything that runs beside the API server, as on a real control plane."""
-        return [ServiceAccountController(ctx), NamespaceController(ctx),
+        self.fleet = Fleet(ctx, nodes=self.config.nodes)   # the nodes and their kubelets
+        return [*self.fleet.components(), ServiceAccountController(ctx), NamespaceController(ctx),
                 DeploymentController(ctx),
                 ReplicaSetController(ctx),
                 ReplicationManager(ctx),

@@ -62,15 +62,23 @@ class Informer:
 
     async def run(self) -> None:
         store = self.client.registry.store
+        known: dict[tuple[str, str], Record] = {}
         while True:
             watcher = Watcher(resource=self.resource, namespace=None, labels=ALL_LABELS,
                               fields=ALL_FIELDS)
             store.subscribe(watcher, since=None)
             try:
-                known: dict[tuple[str, str], Record] = {}
-                for record in list(store.list(self.resource)):
-                    known[(record.namespace, record.name)] = record
-                    self._deliver("ADDED", record, None)
+                # A (re-)list: what is new or changed arrives as ADDED/MODIFIED, and what
+                # vanished while this informer was behind as DELETED, as client-go's
+                # reflector replaces its store.
+                current = {(r.namespace, r.name): r for r in store.list(self.resource)}
+                for key in [k for k in known if k not in current]:
+                    self._deliver("DELETED", known.pop(key), None)
+                for key, record in current.items():
+                    prev = known.get(key)
+                    if prev is None or prev.rv != record.rv:
+                        self._deliver("ADDED" if prev is None else "MODIFIED", record, prev)
+                known = current
                 self.synced.set()
                 while True:
                     event = await watcher.queue.get()

@@ -1,9 +1,13 @@
 """Events: how the simulator's components tell a learner what happened, and why.
 
-Each component records events as its real counterpart does (client-go's EventRecorder):
-a core/v1 Event about an object, with a reason, a message, and the component as its
-source; repeating the same event bumps its ``count`` and ``lastTimestamp`` instead of
-writing a new one, so ``kubectl describe`` shows "x4 over 2m" just like a real cluster.
+Each component records events as its real counterpart does (client-go's EventRecorder
+and EventCorrelator): a core/v1 Event about an object, with a reason, a message, and the
+component as its source; repeating the same event bumps its ``count`` and
+``lastTimestamp`` instead of writing a new one, so ``kubectl describe`` shows "x4 over 2m"
+just like a real cluster.  Similar events (same reason, different messages: "Created pod:
+web-abcde", "Created pod: web-fghij", ...) are combined after ten into one counted
+"(combined from similar events): ..." event, and each source may write at most 25 events
+about one object before it is held to one every five minutes.
 The scheduler writes the newer events.k8s.io style (``eventTime``, ``action``,
 ``reportingController``), which the API stores in the same Event objects.
 """
@@ -21,6 +25,32 @@ JSON = dict[str, Any]
 
 #: Identical events within this many seconds are merged into one with a count.
 CORRELATION_WINDOW = 600.0
+#: Distinct messages with the same reason before they are combined (maxEvents).
+AGGREGATE_AFTER = 10
+COMBINED_PREFIX = "(combined from similar events): "
+#: The spam filter: a burst of 25 events per source and object, then one per 5 minutes.
+SPAM_BURST = 25.0
+SPAM_REFILL_PER_SECOND = 1.0 / 300.0
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    last: float
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(SPAM_BURST, self.tokens + (now - self.last) * SPAM_REFILL_PER_SECOND)
+        self.last = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
+@dataclass
+class _Similar:
+    messages: set[str]
+    last_time: float
 
 
 @dataclass
@@ -54,6 +84,8 @@ class EventRecorder:
         self.component = component
         self.host = host
         self._seen: dict[tuple[str, ...], _Seen] = {}
+        self._similar: dict[tuple[str, ...], _Similar] = {}
+        self._buckets: dict[tuple[str, ...], _Bucket] = {}
         self._sequence = itertools.count()
 
     def _name(self, involved: str) -> str:
@@ -66,10 +98,13 @@ class EventRecorder:
         """Record (or count again) a core/v1 event about ``obj``."""
         ref = reference(obj, field_path=field_path)
         namespace = ref.get("namespace") or "default"
-        key = (ref["kind"], namespace, ref["name"], ref.get("uid", ""), field_path, type,
-               reason, message)
+        involved = (ref["kind"], namespace, ref["name"], ref.get("uid", ""), field_path)
         clock = self.client.registry.clock
         now, stamp = clock.time(), clock.timestamp()
+        bucket = self._buckets.setdefault(involved, _Bucket(SPAM_BURST, now))
+        if not bucket.take(now):
+            return                      # the spam filter drops it, as client-go's does
+        message, key = self._aggregate(involved, type, reason, message, now)
         seen = self._seen.get(key)
         if seen is not None and now - seen.last_time < CORRELATION_WINDOW:
             seen.count += 1
@@ -78,6 +113,7 @@ class EventRecorder:
             def bump(event: JSON, count: int = seen.count) -> None:
                 event["count"] = count
                 event["lastTimestamp"] = stamp
+                event["message"] = message      # a combined event shows the latest
 
             if await self.client.mutate("events", namespace=seen.namespace, name=seen.name,
                                         change=bump) is not None:
@@ -94,6 +130,19 @@ class EventRecorder:
             "reportingInstance": self.host,
         }
         await self._create(event, key, now)
+
+    def _aggregate(self, involved: tuple[str, ...], type: str, reason: str, message: str,
+                   now: float) -> tuple[str, tuple[str, ...]]:
+        """The message to record and the key it is counted under (EventAggregator)."""
+        similar_key = (*involved, type, reason)
+        similar = self._similar.get(similar_key)
+        if similar is None or now - similar.last_time > CORRELATION_WINDOW:
+            similar = self._similar[similar_key] = _Similar(set(), now)
+        similar.messages.add(message)
+        similar.last_time = now
+        if len(similar.messages) <= AGGREGATE_AFTER:
+            return message, (*similar_key, message)
+        return COMBINED_PREFIX + message, similar_key
 
     async def scheduling_event(self, obj: JSON, *, type: str = "Normal", reason: str,
                                message: str, action: str = "Scheduling") -> None:
@@ -126,3 +175,8 @@ class EventRecorder:
     def _forget_old(self, now: float) -> None:
         for key in [k for k, v in self._seen.items() if now - v.last_time > CORRELATION_WINDOW]:
             del self._seen[key]
+        for key in [k for k, v in self._similar.items()
+                    if now - v.last_time > CORRELATION_WINDOW]:
+            del self._similar[key]
+        for key in [k for k, b in self._buckets.items() if b.tokens >= SPAM_BURST - 1]:
+            del self._buckets[key]

@@ -51,7 +51,7 @@ def test_create_get_list_delete_pod(api_client: Any, namespace: str) -> None:
     assert int(listed.metadata.resource_version) >= int(created.metadata.resource_version)
     everywhere = core.list_pod_for_all_namespaces()
     assert "web" in {p.metadata.name for p in everywhere.items}
-    core.delete_namespaced_pod("web", namespace)
+    core.delete_namespaced_pod("web", namespace, grace_period_seconds=0)
     with pytest.raises(ApiException) as info:
         core.read_namespaced_pod("web", namespace)
     assert info.value.status == 404
@@ -143,7 +143,9 @@ def test_scale_subresource(api_client: Any, namespace: str) -> None:
 
 
 def test_binding_assigns_a_node(http: Http, namespace: str) -> None:
-    http.post(f"/api/v1/namespaces/{namespace}/pods", pod_manifest("bindme"))
+    manifest = pod_manifest("bindme")
+    manifest["spec"]["schedulerName"] = "by-hand"     # the default scheduler leaves it alone
+    http.post(f"/api/v1/namespaces/{namespace}/pods", manifest)
     response = http.post(f"/api/v1/namespaces/{namespace}/pods/bindme/binding", {
         "apiVersion": "v1", "kind": "Binding", "metadata": {"name": "bindme"},
         "target": {"apiVersion": "v1", "kind": "Node", "name": "kit-worker"}})

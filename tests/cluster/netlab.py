@@ -118,6 +118,23 @@ def advance(sim: Any, seconds: float, *, renew: list[str] = ()) -> None:
     sim.call(step())
 
 
+def advance_until(sim: Any, predicate: Callable[[], Any], *, step: float = 5.0,
+                  renew: list[str] = (), tries: int = 8, what: str = "") -> Any:
+    """Move the clock on ``step`` seconds at a time until ``predicate`` holds.
+
+    A controller busy when the clock moves only starts its next wait afterwards, so one
+    step may not be enough to bring its next pass; a few more always are."""
+    for _ in range(tries):
+        advance(sim, step, renew=renew)
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.02)
+    raise AssertionError(f"still waiting for {what or predicate} after {tries} steps")
+
+
 def renew(sim: Any, names: list[str]) -> None:
     sim.call(_renew(sim.cluster, names))
 

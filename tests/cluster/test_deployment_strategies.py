@@ -366,3 +366,24 @@ def test_an_orphaned_replica_set_is_adopted_again(lab_ns: Lab, kubectl_path: str
     done = lab_ns.wait_complete("web")
     assert list(lab_ns.sizes()) == [name]           # the same ReplicaSet, no new one
     assert done["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+
+
+def test_a_taken_name_bumps_the_collision_count(lab_ns: Lab) -> None:
+    from kitlib.sim.controllers.deployment.hashing import pod_template_hash
+
+    body = manifest("web", replicas=1)
+    body["spec"]["paused"] = True                   # paused: no ReplicaSet is made yet
+    lab_ns.create(body)
+    template = lab_ns.deployment("web")["spec"]["template"]
+    taken = f"web-{pod_template_hash(template)}"
+    squatter = {"metadata": {"name": taken}, "spec": {
+        "replicas": 0, "selector": {"matchLabels": {"squatter": "yes"}},
+        "template": {"metadata": {"labels": {"squatter": "yes"}},
+                     "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]}}}}
+    lab_ns.apps.create_namespaced_replica_set(lab_ns.namespace, squatter)
+    lab_ns.patch("web", {"spec": {"paused": False}})
+    done = lab_ns.wait_complete("web")
+    assert done["status"]["collisionCount"] == 1
+    names = set(lab_ns.sizes())
+    assert names == {taken, f"web-{pod_template_hash(template, 1)}"}
+    assert not lab_ns.replica_sets()[taken]["metadata"].get("ownerReferences")

@@ -15,9 +15,9 @@ from typing import Any, Iterator
 import pytest
 from kubernetes import client
 
-from tests.cluster.netlab import (LAB_TAINT, addresses, advance, endpoints_of, kubectl,
-                                  make_lease, make_node, post_node_status, renew, run_pod,
-                                  slices_of, wait_for)
+from tests.cluster.netlab import (LAB_TAINT, addresses, advance, advance_until, endpoints_of,
+                                  kubectl, make_lease, make_node, post_node_status, renew,
+                                  run_pod, slices_of, wait_for)
 
 _zones = itertools.count(1)
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -36,10 +36,12 @@ def zone(core: client.CoreV1Api, api_client: Any, sim: Any) -> Iterator[tuple[st
     for name in (doomed, steady):
         make_node(core, sim, name, zone=f"lab-zone-{n}")
         make_lease(api_client, sim, name)
-    advance(sim, 5, renew=[doomed, steady])         # the next monitor pass, now
-    for name in (doomed, steady):
-        wait_for(lambda name=name: events(core, "default", name, "RegisteredNode"),
-                 what=f"the node controller to see {name}")
+    for name in (doomed, steady):                   # the next monitor pass, now
+        advance_until(sim, lambda name=name: events(core, "default", name, "RegisteredNode"),
+                      renew=[doomed, steady], what=f"the node controller to see {name}")
+    [event] = events(core, "default", doomed, "RegisteredNode")
+    assert (event.source.component, event.message) == (
+        "node-controller", f"Node {doomed} event: Registered Node {doomed} in Controller")
     yield doomed, steady
     for name in (doomed, steady):
         core.delete_node(name)
@@ -68,9 +70,10 @@ def pod_ready(core: client.CoreV1Api, namespace: str, name: str) -> str:
 def go_silent(core: client.CoreV1Api, sim: Any, doomed: str, steady: str) -> None:
     """Let the grace period pass without word from ``doomed``, then one more monitor pass."""
     advance(sim, 60, renew=[steady])
-    wait_for(lambda: condition(core, doomed).status == "Unknown", what="Ready=Unknown")
-    advance(sim, 5, renew=[steady])
-    wait_for(lambda: (UNREACHABLE, "NoExecute") in taints(core, doomed), what="NoExecute taint")
+    advance_until(sim, lambda: condition(core, doomed).status == "Unknown", step=1,
+                  renew=[steady], what="Ready=Unknown")
+    advance_until(sim, lambda: (UNREACHABLE, "NoExecute") in taints(core, doomed),
+                  renew=[steady], what="NoExecute taint")
 
 
 def test_silent_node_turns_unknown_and_its_pods_not_ready(core: client.CoreV1Api, sim: Any,
@@ -85,7 +88,8 @@ def test_silent_node_turns_unknown_and_its_pods_not_ready(core: client.CoreV1Api
     wait_for(lambda: addresses(endpoints_of(core, namespace, "web")) == sorted([lost, kept]),
              what="two ready endpoints")
     advance(sim, 60, renew=[steady])
-    wait_for(lambda: condition(core, doomed).status == "Unknown", what="Ready=Unknown")
+    advance_until(sim, lambda: condition(core, doomed).status == "Unknown", step=1,
+                  renew=[steady], what="Ready=Unknown")
     for kind in ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure"):
         found = condition(core, doomed, kind)
         assert (found.status, found.reason, found.message) == (
@@ -105,8 +109,8 @@ def test_silent_node_turns_unknown_and_its_pods_not_ready(core: client.CoreV1Api
              == [lost], what="the lost pod not ready")
     assert addresses(endpoints_of(core, namespace, "web")) == [kept]
     assert pod_ready(core, namespace, "web-kept") == "True"
-    advance(sim, 5, renew=[steady])
-    wait_for(lambda: (UNREACHABLE, "NoExecute") in taints(core, doomed), what="NoExecute")
+    advance_until(sim, lambda: (UNREACHABLE, "NoExecute") in taints(core, doomed),
+                  renew=[steady], what="NoExecute taint")
     table = kubectl(sim, kubectl_path, "get", "node", doomed, steady)
     assert [line.split()[1] for line in table.splitlines()[1:]] == ["NotReady", "Ready"]
     described = kubectl(sim, kubectl_path, "describe", "node", doomed)
@@ -164,10 +168,23 @@ def test_node_that_reports_again_is_ready_and_untainted(core: client.CoreV1Api, 
     go_silent(core, sim, doomed, steady)
     renew(sim, [doomed])
     post_node_status(core, sim, doomed, ready=True)
-    advance(sim, 5, renew=[steady, doomed])
-    wait_for(lambda: taints(core, doomed) == [(LAB_TAINT["key"], LAB_TAINT["effect"])],
-             what="taints removed")
+    advance_until(sim, lambda: taints(core, doomed) == [(LAB_TAINT["key"], LAB_TAINT["effect"])],
+                  renew=[steady, doomed], what="taints removed")
     assert condition(core, doomed).status == "True"
+
+
+def test_node_reporting_not_ready_gets_not_ready_taints(core: client.CoreV1Api, sim: Any,
+                                                       zone: tuple[str, str]) -> None:
+    doomed, steady = zone
+    post_node_status(core, sim, doomed, ready=False)        # the kubelet says NotReady
+    not_ready = "node.kubernetes.io/not-ready"
+    wait_for(lambda: (not_ready, "NoSchedule") in taints(core, doomed), what="NoSchedule")
+    advance_until(sim, lambda: (not_ready, "NoExecute") in taints(core, doomed),
+                  renew=[doomed, steady], what="NoExecute")
+    assert (UNREACHABLE, "NoExecute") not in taints(core, doomed)
+    post_node_status(core, sim, doomed, ready=True)
+    advance_until(sim, lambda: taints(core, doomed) == [(LAB_TAINT["key"], LAB_TAINT["effect"])],
+                  renew=[doomed, steady], what="taints removed")
 
 
 def test_node_that_never_reported_turns_unknown(core: client.CoreV1Api, api_client: Any,
@@ -175,10 +192,11 @@ def test_node_that_never_reported_turns_unknown(core: client.CoreV1Api, api_clie
     _, steady = zone
     make_node(core, sim, "mute", zone="lab-zone-mute", ready=None)
     try:
-        advance(sim, 5, renew=[steady])
-        wait_for(lambda: events(core, "default", "mute", "RegisteredNode"), what="seen")
+        advance_until(sim, lambda: events(core, "default", "mute", "RegisteredNode"),
+                      renew=[steady], what="the node controller to see it")
         advance(sim, 61, renew=[steady])
-        wait_for(lambda: condition(core, "mute") is not None, what="conditions posted")
+        advance_until(sim, lambda: condition(core, "mute") is not None, step=1,
+                      renew=[steady], what="conditions posted")
         for kind in ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure"):
             found = condition(core, "mute", kind)
             assert (found.status, found.reason, found.message) == (

@@ -9,10 +9,11 @@ message saying why, when no kubectl is installed.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable
 
 import pytest
 
@@ -40,7 +41,6 @@ class Kubectl:
     binary: str
     kubeconfig: Path
     cache_dir: Path
-    env: dict[str, str] = field(default_factory=dict)
 
     def command(self, *args: str, namespace: str | None = None,
                 request_timeout: str | None = REQUEST_TIMEOUT) -> list[str]:
@@ -53,19 +53,18 @@ class Kubectl:
 
     def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
-        env.update(self.env)
         env["KUBECONFIG"] = str(self.kubeconfig)
         env.update(extra or {})
         return env
 
     def __call__(self, *args: str, namespace: str | None = None, input: str | None = None,
                  env: dict[str, str] | None = None, timeout: float = 60.0,
-                 request_timeout: str | None = REQUEST_TIMEOUT,
+                 request_timeout: str | None = REQUEST_TIMEOUT, cwd: Path | None = None,
                  ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             self.command(*args, namespace=namespace, request_timeout=request_timeout),
             input=input, capture_output=True, text=True, timeout=timeout,
-            env=self.environment(env), check=False)
+            env=self.environment(env), cwd=cwd, check=False)
 
     def ok(self, *args: str, **options: object) -> str:
         """Run, insist on success with nothing on stderr, and return stdout."""
@@ -105,6 +104,10 @@ def kubectl_for(sim: ThreadedCluster, tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="module")
-def kubectl(kubectl_path: str, kubectl_for: Callable[[str], Kubectl]) -> Iterator[Kubectl]:
+def kubectl(kubectl_path: str, request: pytest.FixtureRequest) -> Kubectl:
     """The installed kubectl (``$KUBECTL`` or the one on PATH) against the module's cluster."""
-    yield kubectl_for(kubectl_path)
+    if shutil.which(kubectl_path) is None:
+        pytest.skip(f"kubectl is not installed: {kubectl_path!r} is not an executable")
+    # Only now the cluster: a module without kubectl starts none.
+    make: Callable[[str], Kubectl] = request.getfixturevalue("kubectl_for")
+    return make(kubectl_path)

@@ -103,7 +103,7 @@ class EndpointSliceController(Controller):
             return
         pods = self.pods.members(namespace, name)
         existing = []
-        for slice_record in list(self.ctx.registry.store.list(SLICES, namespace)):
+        for slice_record in self.ctx.informers(SLICES).list(namespace):
             labels = slice_record.labels
             if labels.get(SERVICE_NAME_LABEL) == name and \
                     labels.get(MANAGED_BY_LABEL) == CONTROLLER_NAME:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +34,6 @@ from kitlib.sim.registry.base import ResourceType
 from kitlib.sim.registry.options import DeleteOptions
 from kitlib.sim.store.records import Record
 
-log = logging.getLogger("kitlib.sim.controllers")
 JSON = dict[str, Any]
 #: An object by its store key, namespace ("" when cluster-scoped) and name.
 Ident = tuple[str, str, str]
@@ -67,7 +65,7 @@ class GarbageCollector(Controller):
         self._links: dict[Ident, tuple[Link, ...]] = {}       # dependent -> its owners
         self._dependents: dict[Ident, set[Ident]] = {}        # owner -> its dependents
         self._owners: dict[Ident, _OwnerState] = {}
-        self._foreground: set[tuple[Ident, str]] = set()      # (owner, uid) begun
+        self._foreground: dict[Ident, str] = {}               # owner -> uid: begun
         for storage in registry.values():
             if storage.key not in IGNORED:
                 self.ctx.informers(storage.key).add_handler(
@@ -140,6 +138,7 @@ class GarbageCollector(Controller):
         ident = (resource, record.namespace, record.name)
         if kind == "DELETED":
             self._owners.pop(ident, None)
+            self._foreground.pop(ident, None)
             self._poke_waiting(self._unlink(ident))
             for dependent in self._dependents.get(ident, ()):
                 self._enqueue(dependent)
@@ -243,15 +242,15 @@ class GarbageCollector(Controller):
     async def _delete_dependents(self, owner: Ident, uid: str) -> None:
         """Foreground deletion: delete the dependents, then let the owner go."""
         dependents = self._dependents_of(owner, uid)
-        if (owner, uid) not in self._foreground:
-            self._foreground.add((owner, uid))
+        if self._foreground.get(owner) != uid:
+            self._foreground[owner] = uid
             for dependent, _ in dependents:
                 self._enqueue(dependent)
         store = self.client.registry.store
         if any(ref.block_owner_deletion and store.get(*dependent) is not None
                for dependent, ref in dependents):
             return              # the last blocking dependent's deletion brings us back
-        self._foreground.discard((owner, uid))
+        self._foreground.pop(owner, None)
         await self._remove_finalizer(owner, uid, FOREGROUND)
 
     async def _orphan_dependents(self, owner: Ident, uid: str) -> None:

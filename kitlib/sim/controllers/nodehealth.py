@@ -7,6 +7,12 @@ has been seen for the grace period (``--node-monitor-grace-period``, 50 s in 1.3
 for a node that never reported), it sets the node's Ready, MemoryPressure, DiskPressure
 and PIDPressure conditions to Unknown ("Kubelet stopped posting node status.").  This
 module is that bookkeeping (tryUpdateNodeHealth), free of any I/O.
+
+One liberty: the real controller, looking every 5 s, sees a heartbeat within 5 s of its
+making.  Here the clock can be fast-forwarded past a heartbeat it had no chance to see, so
+a new heartbeat counts from its own timestamp (never later than now, never earlier than
+the last one), not from the moment it is noticed.  A node first seen (at start-up, say,
+with heartbeats restored from disk) counts from now.
 """
 
 from __future__ import annotations
@@ -71,18 +77,27 @@ def observe(node: JSON, health: NodeHealth | None, lease_renewed: str, *,
         grace = MONITOR_GRACE
     saved = health.ready if health is not None else None
     saved_lease = health.lease if health is not None else ""
-    if health is None or (saved is None) != (ready is None):
+    if health is None or (saved is not None and ready is None):
         health = NodeHealth(probe=now, transition=now, ready=copy.deepcopy(ready))
+    elif saved is None and ready is not None:       # its first status report
+        health = NodeHealth(probe=_made(ready.get("lastHeartbeatTime"), now, health.probe),
+                            transition=now, ready=copy.deepcopy(ready))
     elif saved is not None and ready is not None and \
             saved.get("lastHeartbeatTime") != ready.get("lastHeartbeatTime"):
         moved = saved.get("lastTransitionTime") != ready.get("lastTransitionTime")
-        health = NodeHealth(probe=now, transition=now if moved else health.transition,
+        health = NodeHealth(probe=_made(ready.get("lastHeartbeatTime"), now, health.probe),
+                            transition=now if moved else health.transition,
                             ready=copy.deepcopy(ready))
     health.lease = health.lease or saved_lease
     if lease_renewed and (not saved_lease or _seconds(saved_lease) < _seconds(lease_renewed)):
         health.lease = lease_renewed
-        health.probe = now
+        health.probe = max(health.probe, _made(lease_renewed, now, health.probe))
     return health, observed, grace
+
+
+def _made(stamp: str | None, now: float, last: float) -> float:
+    """When a heartbeat stamped ``stamp`` was made, as far as we may believe it."""
+    return max(last, min(now, _seconds(stamp) or now))
 
 
 def mark_unknown(node: JSON, *, stamp: str) -> None:

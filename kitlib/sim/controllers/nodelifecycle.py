@@ -7,8 +7,8 @@ event, marks the node's pods not ready (so Services stop sending them traffic), 
 the node: ``node.kubernetes.io/unreachable:NoSchedule`` at once (the scheduler keeps new
 pods away) and ``...:NoExecute`` through the zone's rate limiter (``nodezones``), after
 which the taint eviction controller deletes the pods that do not tolerate it.  A node that
-reports Ready again loses the taints.  As kube-controller-manager's node-lifecycle
-controller (1.32), whose events carry the source ``node-controller``.
+reports Ready again loses the taints (see ``nodeeviction``).  As kube-controller-manager's
+node-lifecycle controller (1.32), whose events carry the source ``node-controller``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import logging
 from typing import Any
 
 from kitlib.sim.controllers.base import Controller
-from kitlib.sim.controllers.nodehealth import (NodeHealth, condition, mark_unknown, observe)
+from kitlib.sim.controllers.nodehealth import NodeHealth, condition, mark_unknown, observe
+from kitlib.sim.controllers.nodeeviction import TaintBasedEviction
 from kitlib.sim.controllers.nodepods import NODE_FIELD, PodsByNode
-from kitlib.sim.controllers.nodezones import (FULL_DISRUPTION, INITIAL, ZoneTainter, rate_for,
-                                              zone_key, zone_state)
-from kitlib.sim.controllers.taints import (CONDITION_TAINT_KEYS, CONDITION_TAINTS, NOT_READY,
-                                           UNREACHABLE, UNSCHEDULABLE, has_taint, swap_taints)
+from kitlib.sim.controllers.nodezones import zone_key
+from kitlib.sim.controllers.taints import (CONDITION_TAINT_KEYS, CONDITION_TAINTS, UNSCHEDULABLE,
+                                           swap_taints)
 from kitlib.sim.machinery import errors
 from kitlib.sim.store.records import Record
 
@@ -32,18 +32,12 @@ log = logging.getLogger("kitlib.sim.controllers")
 JSON = dict[str, Any]
 
 MONITOR_PERIOD = 5.0
-#: How often the NoExecute taint queues are drained (scheduler.NodeEvictionPeriod).
-TAINT_PASS_PERIOD = 0.1
 LEASES = "leases.coordination.k8s.io"
 LEASE_NAMESPACE = "kube-node-lease"
 EXCLUDE_DISRUPTION = "node.kubernetes.io/exclude-disruption"
 #: Loop turns to wait after the clock jumped, so that kubelets woken by the jump renew
 #: their leases before we judge them (time never jumps on a real cluster).
 SETTLE_TURNS = 50
-
-
-def _no_execute(key: str) -> JSON:
-    return {"key": key, "effect": "NoExecute"}
 
 
 class NodeLifecycleController(Controller):
@@ -58,11 +52,10 @@ class NodeLifecycleController(Controller):
         self._health: dict[str, NodeHealth] = {}
         self._known: dict[str, str] = {}                 # node -> uid
         self._lease_seen: dict[str, tuple[int, str]] = {}
-        self._zone_states: dict[str, str] = {}
-        self._tainters: dict[str, ZoneTainter] = {}
         self._retry: set[str] = set()
         self._last_pass: float | None = None
-        self._tainting = asyncio.Event()
+        self.evictions = TaintBasedEviction(clock=self.ctx.clock, nodes=self.nodes,
+                                            swap=self._swap)
 
     def _node_changed(self, kind: str, record: Record, prev: Record | None) -> None:
         if kind != "DELETED":
@@ -76,7 +69,7 @@ class NodeLifecycleController(Controller):
     async def run(self) -> None:
         await self.ctx.informers.wait_synced()
         await asyncio.gather(super().run(), self._every(MONITOR_PERIOD, self._monitor),
-                             self._taint_loop())
+                             self.evictions.run())
 
     async def _every(self, period: float, work: Any) -> None:
         while True:
@@ -177,12 +170,6 @@ class NodeLifecycleController(Controller):
 
     # --- the health monitor ----------------------------------------------------------------
 
-    def _tainter(self, zone: str) -> ZoneTainter:
-        if zone not in self._tainters:
-            self._tainters[zone] = ZoneTainter(qps=rate_for("Normal", 0),
-                                               now=self.ctx.clock.time())
-        return self._tainters[zone]
-
     def _lease_renewed(self, name: str) -> str:
         record = self.leases.get(LEASE_NAMESPACE, name)
         if record is None:
@@ -200,17 +187,17 @@ class NodeLifecycleController(Controller):
                 await asyncio.sleep(0)
             now = self.ctx.clock.time()
         self._last_pass = now
-        nodes = [r.object() for r in list(self.ctx.registry.store.list("nodes"))]
+        nodes = [r.object() for r in self.nodes.list()]
         names = {n["metadata"]["name"] for n in nodes}
         for node in nodes:
             meta = node["metadata"]
-            self._tainter(zone_key(meta.get("labels") or {}))
+            self.evictions.zone(zone_key(meta.get("labels") or {}))
             if meta["name"] not in self._known:
                 self._known[meta["name"]] = meta.get("uid", "")
                 await self._node_event(meta["name"], meta.get("uid", ""), "RegisteredNode",
                                        f"Node {meta['name']} event: Registered Node "
                                        f"{meta['name']} in Controller")
-                await self._mark_reachable(node)
+                await self.evictions.mark_reachable(node)
         for gone in [n for n in self._known if n not in names]:
             await self._node_event(gone, self._known.pop(gone), "RemovingNode",
                                    f"Node {gone} event: Removing Node {gone} from Controller")
@@ -220,7 +207,9 @@ class NodeLifecycleController(Controller):
         by_zone: dict[str, list[str | None]] = {}
         for node in nodes:
             await self._check_node(node, now, by_zone)
-        await self._handle_disruption(by_zone, nodes, now)
+        if await self.evictions.handle_disruption(by_zone, nodes, now=now):
+            for health in self._health.values():    # back from a cluster-wide outage:
+                health.probe = health.transition = now  # everyone gets a fresh grace period
 
     async def _check_node(self, node: JSON, now: float,
                           by_zone: dict[str, list[str | None]]) -> None:
@@ -235,7 +224,7 @@ class NodeLifecycleController(Controller):
                 current.get("status") if current is not None else None)
         if current is None:
             return
-        await self._taint_based_eviction(node, observed)
+        await self.evictions.observe(node, observed)
         went_down = current.get("status") != "True" and observed.get("status") == "True"
         if went_down:
             await self._node_event(name, node["metadata"].get("uid", ""), "NodeNotReady",
@@ -275,103 +264,3 @@ class NodeLifecycleController(Controller):
                                             ready=copy.deepcopy(current), lease=health.lease)
             return silent, observed, current
         return None
-
-    # --- NoExecute taints, through the zones' rate limiters ------------------------------
-
-    async def _taint_based_eviction(self, node: JSON, observed: JSON) -> None:
-        name = node["metadata"]["name"]
-        taints = (node.get("spec") or {}).get("taints") or []
-        status = observed.get("status")
-        if status in ("False", "Unknown"):
-            wanted, opposite = (NOT_READY, UNREACHABLE) if status == "False" \
-                else (UNREACHABLE, NOT_READY)
-            if has_taint(taints, opposite, "NoExecute"):
-                await self._swap(name, [_no_execute(wanted)], [_no_execute(opposite)])
-                return
-            tainter = self._tainter(zone_key(node["metadata"].get("labels") or {}))
-            if not has_taint(taints, wanted, "NoExecute"):
-                tainter.remove(name)
-            if tainter.add(name, now=self.ctx.clock.time()):
-                self._tainting.set()
-        elif status == "True":
-            await self._mark_reachable(node)
-
-    async def _mark_reachable(self, node: JSON) -> None:
-        name = node["metadata"]["name"]
-        taints = (node.get("spec") or {}).get("taints") or []
-        remove = [_no_execute(k) for k in (UNREACHABLE, NOT_READY)
-                  if has_taint(taints, k, "NoExecute")]
-        if remove:
-            await self._swap(name, [], remove)
-        self._tainter(zone_key(node["metadata"].get("labels") or {})).remove(name)
-
-    async def _taint_loop(self) -> None:
-        while True:
-            if not any(len(t) for t in self._tainters.values()):
-                self._tainting.clear()
-                await self._tainting.wait()
-                continue
-            try:
-                await self._taint_pass()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("%s: a tainting pass failed", self.name)
-            await self.ctx.clock.sleep(TAINT_PASS_PERIOD)
-
-    async def _taint_pass(self) -> None:
-        now = self.ctx.clock.time()
-        for tainter in list(self._tainters.values()):
-            for name in tainter.due(now=now):
-                record = self.nodes.get("", name)
-                if record is None:
-                    tainter.done(name)
-                    continue
-                ready = condition(record.object(), "Ready")
-                if ready is None:
-                    tainter.retry(name, at=now + 0.05)
-                    continue
-                status = ready.get("status")
-                if status not in ("False", "Unknown"):
-                    tainter.done(name)      # ready again: nothing to taint
-                    continue
-                wanted, opposite = (NOT_READY, UNREACHABLE) if status == "False" \
-                    else (UNREACHABLE, NOT_READY)
-                if await self._swap(name, [_no_execute(wanted)], [_no_execute(opposite)]):
-                    tainter.done(name)
-                else:
-                    tainter.retry(name, at=now)
-
-    async def _handle_disruption(self, by_zone: dict[str, list[str | None]], nodes: list[JSON],
-                                 now: float) -> None:
-        states = {zone: zone_state(statuses)[1] for zone, statuses in by_zone.items()}
-        for zone in states:
-            self._tainter(zone)
-            self._zone_states.setdefault(zone, INITIAL)
-        all_down = all(state == FULL_DISRUPTION for state in states.values())
-        for zone in [z for z in self._zone_states if z not in by_zone]:
-            del self._zone_states[zone]
-        all_were_down = all(state == FULL_DISRUPTION for state in self._zone_states.values())
-        if all_down and all_were_down:
-            return
-        if all_down:
-            log.info("Controller detected that all Nodes are not-Ready. Entering master "
-                     "disruption mode")
-            for node in nodes:
-                await self._mark_reachable(node)
-            for zone in self._zone_states:
-                self._tainters[zone].swap_limiter(0.0, now=now)
-                self._zone_states[zone] = FULL_DISRUPTION
-            return
-        if all_were_down:
-            log.info("Controller detected that some Nodes are Ready. Exiting master "
-                     "disruption mode")
-            for health in self._health.values():
-                health.probe = health.transition = now
-        for zone, old in list(self._zone_states.items()):
-            new = states[zone]
-            if old != new or all_were_down:
-                if old != new:
-                    log.info("Controller detected that zone %r is now in state %s", zone, new)
-                self._tainters[zone].swap_limiter(rate_for(new, len(by_zone[zone])), now=now)
-                self._zone_states[zone] = new

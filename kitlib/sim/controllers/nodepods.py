@@ -16,9 +16,9 @@ NODE_FIELD = "spec.nodeName"
 
 class PodsByNode:
     def __init__(self, ctx: Context) -> None:
-        self._store = ctx.registry.store
+        self._informer = ctx.informers("pods")
         self._pods: dict[str, set[tuple[str, str]]] = {}
-        ctx.informers("pods").add_handler(self._changed)
+        self._informer.add_handler(self._changed)
 
     def _changed(self, kind: str, record: Record, prev: Record | None) -> None:
         key = (record.namespace, record.name)
@@ -39,7 +39,7 @@ class PodsByNode:
         """The current records of the pods bound to ``node`` (read from the store)."""
         found = []
         for namespace, name in sorted(self._pods.get(node, ())):
-            record = self._store.get("pods", namespace, name)
+            record = self._informer.get(namespace, name)
             if record is not None and record.fields.get(NODE_FIELD) == node:
                 found.append(record)
         return found

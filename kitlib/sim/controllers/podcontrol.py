@@ -66,9 +66,10 @@ def owner_references(raw: bytes) -> tuple[OwnerRef, ...]:
     """The owner references of a stored object, without parsing the whole object.
 
     Handlers see every change of every object, so they read just the ``ownerReferences``
-    array: in compact JSON the key ``"ownerReferences":[`` can only be the metadata field
-    (inside a string its quotes would be escaped), and its entries hold no nested arrays,
-    so the array ends at the next ``]``.  Anything unexpected falls back to a full parse.
+    array.  In compact JSON, ``"ownerReferences":[`` cannot come from inside a string (its
+    quotes would be escaped) and no kind the simulator serves has another field of that
+    name holding a list; the entries hold no nested arrays, so the array ends at the next
+    ``]``.  Anything unexpected (a ``]`` inside a name) falls back to a full parse.
     """
     start = raw.find(_OWNERS_KEY)
     if start < 0:
@@ -106,7 +107,9 @@ def pod_from_template(template: JSON, *, owner_name: str, controller_ref: JSON) 
     it is named ``<owner>-`` plus the API server's five random characters.
     """
     meta = template.get("metadata") or {}
-    pod_meta: JSON = {"generateName": f"{owner_name}-"}
+    # The dash only if the prefix stays a valid name (getPodsPrefix).
+    prefix = f"{owner_name}-" if len(owner_name) < 253 else owner_name
+    pod_meta: JSON = {"generateName": prefix}
     for key in ("labels", "annotations"):
         if meta.get(key):
             pod_meta[key] = dict(meta[key])
@@ -163,7 +166,8 @@ class PodControl:
         """Add ``owner`` as the pod's controller, as the strategic merge patch
         ``{"metadata": {"ownerReferences": [ref], "uid": uid}}`` does (merged by uid).
 
-        Returns False when the pod is gone or was replaced by another of the same name.
+        Returns False when the pod is gone, was replaced by another of the same name, or
+        another controller was first (the API would refuse a second controller reference).
         """
         ref = new_controller_ref(owner)
         adopted = False
@@ -171,10 +175,9 @@ class PodControl:
         def adopt(pod: JSON) -> None:
             nonlocal adopted
             meta = pod["metadata"]
-            adopted = meta.get("uid") == uid
+            refs = [r for r in meta.get("ownerReferences") or [] if r.get("uid") != ref["uid"]]
+            adopted = meta.get("uid") == uid and not any(r.get("controller") for r in refs)
             if adopted:
-                refs = [r for r in meta.get("ownerReferences") or []
-                        if r.get("uid") != ref["uid"]]
                 meta["ownerReferences"] = refs + [ref]
 
         result = await self.client.mutate("pods", namespace=namespace, name=name, change=adopt)

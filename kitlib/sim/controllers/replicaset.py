@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from kitlib.sim.controllers.base import Controller, key_of, split_key
@@ -67,21 +67,58 @@ class Claimed:
     facts: PodFacts
 
 
-def calculate_status(owner: JSON, pods: list[Claimed], failure: errors.StatusError | None, *,
-                     now: float, stamp: str) -> JSON:
+@dataclass(slots=True)
+class Tally:
+    """The pods a ReplicaSet controls, kept from one sync to the next.
+
+    A sync re-examines only the pods that changed since the one before (``dirty``, filled
+    by the pod handler), so with 1,000 pods walking through their lifecycle a sync costs
+    what changed, not the whole set.  The counts are redone from scratch when the selector
+    or the template's labels change, and every ``RESCAN`` simulated seconds.
+    """
+
+    basis: tuple[Any, ...]              # the owner's UID, selector and template labels
+    template_labels: dict[str, str]
+    scanned: float
+    pods: dict[str, Claimed] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)
+    labeled: int = 0
+    ready: int = 0
+
+    def add(self, pod: Claimed) -> None:
+        self.discard(pod.name)
+        self.pods[pod.name] = pod
+        self.labeled += self._labeled(pod)
+        self.ready += pod.facts.ready
+
+    def discard(self, name: str) -> None:
+        pod = self.pods.pop(name, None)
+        if pod is not None:
+            self.labeled -= self._labeled(pod)
+            self.ready -= pod.facts.ready
+
+    def _labeled(self, pod: Claimed) -> bool:
+        return all(pod.labels.get(k) == v for k, v in self.template_labels.items())
+
+    def available(self, min_ready_seconds: int, now: float) -> int:
+        if min_ready_seconds <= 0:
+            return self.ready
+        return sum(1 for p in self.pods.values() if p.facts.available(min_ready_seconds, now))
+
+
+#: Simulated seconds after which a sync recounts every pod (a safety net for lost events).
+RESCAN = 30.0
+
+
+def calculate_status(owner: JSON, *, replicas: int, labeled: int, ready: int, available: int,
+                     failure: errors.StatusError | None, stamp: str) -> JSON:
     """The status a sync writes (calculateStatus), zero counts omitted as Go omits them."""
     spec = owner.get("spec") or {}
     old = owner.get("status") or {}
-    template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
-    min_ready = int(spec.get("minReadySeconds") or 0)
-    labeled = sum(1 for p in pods if all(p.labels.get(k) == v
-                                         for k, v in template_labels.items()))
-    ready = [p for p in pods if p.facts.ready]
-    available = sum(1 for p in ready if p.facts.available(min_ready, now))
     conditions = [dict(c) for c in old.get("conditions") or []]
     has_failure = any(c.get("type") == REPLICA_FAILURE for c in conditions)
     if failure is not None and not has_failure:
-        diff = len(pods) - int(spec.get("replicas", 1))
+        diff = replicas - int(spec.get("replicas", 1))
         condition: JSON = {"type": REPLICA_FAILURE, "status": "True",
                            "lastTransitionTime": stamp}
         if diff:
@@ -90,9 +127,8 @@ def calculate_status(owner: JSON, pods: list[Claimed], failure: errors.StatusErr
         conditions.append(condition)
     elif failure is None and has_failure:
         conditions = [c for c in conditions if c.get("type") != REPLICA_FAILURE]
-    status: JSON = {"replicas": len(pods)}
-    for field_name, value in (("fullyLabeledReplicas", labeled),
-                              ("readyReplicas", len(ready)),
+    status: JSON = {"replicas": replicas}
+    for field_name, value in (("fullyLabeledReplicas", labeled), ("readyReplicas", ready),
                               ("availableReplicas", available)):
         if value:
             status[field_name] = value
@@ -101,6 +137,14 @@ def calculate_status(owner: JSON, pods: list[Claimed], failure: errors.StatusErr
     if conditions:
         status["conditions"] = conditions
     return status
+
+
+def _discard(index: dict[Any, set[str]], key: Any, name: str) -> None:
+    bucket = index.get(key)
+    if bucket is not None:
+        bucket.discard(name)
+        if not bucket:
+            del index[key]
 
 
 class ReplicaSetController(Controller):
@@ -116,6 +160,7 @@ class ReplicaSetController(Controller):
         self._orphans: dict[str, set[str]] = {}                    # namespace -> pods
         self._pod_refs: dict[tuple[str, str], OwnerRef | None] = {}
         self._facts: dict[tuple[str, str], PodFacts] = {}
+        self._tallies: dict[str, Tally] = {}
         self._failures: dict[str, int] = {}
         self.ctx.informers(self.kind.resource).add_handler(self._owner_changed)
         self.ctx.informers("pods").add_handler(self._pod_changed)
@@ -144,6 +189,7 @@ class ReplicaSetController(Controller):
         namespace, name = record.namespace, record.name
         if kind == "DELETED":
             self._owners.get(namespace, {}).pop(name, None)
+            self._tallies.pop(key, None)
             self.expectations.forget(key)
             self.queue.add(key)
             return
@@ -170,16 +216,23 @@ class ReplicaSetController(Controller):
         owner = self._owners.get(namespace, {}).get(ref.name)
         return f"{namespace}/{ref.name}" if owner is not None and owner.uid == ref.uid else None
 
+    def _touch(self, key: str, pod: str) -> None:
+        """Sync ``key`` again, looking at ``pod`` in particular."""
+        tally = self._tallies.get(key)
+        if tally is not None:
+            tally.dirty.add(pod)
+        self.queue.add(key)
+
     def _index(self, namespace: str, name: str, ref: OwnerRef | None, *, gone: bool) -> None:
         pod = (namespace, name)
         if pod in self._pod_refs:
             old = self._pod_refs[pod]
             if not gone and old == ref:
                 return
-            bucket = self._orphans.get(namespace) if old is None else \
-                self._owned.get((namespace, old.uid)) if old.kind == self.kind.kind else None
-            if bucket is not None:
-                bucket.discard(name)
+            if old is None:
+                _discard(self._orphans, namespace, name)
+            elif old.kind == self.kind.kind:
+                _discard(self._owned, (namespace, old.uid), name)
         if gone:
             self._pod_refs.pop(pod, None)
             self._facts.pop(pod, None)
@@ -194,7 +247,7 @@ class ReplicaSetController(Controller):
         key = self._resolve(namespace, ref)
         if key is not None:
             self.expectations.deletion_observed(key, f"{namespace}/{name}")
-            self.queue.add(key)
+            self._touch(key, name)
 
     def _matching(self, namespace: str, labels: dict[str, str]) -> list[str]:
         return [f"{namespace}/{name}" for name, owner in self._owners.get(namespace, {}).items()
@@ -217,10 +270,10 @@ class ReplicaSetController(Controller):
                 key = self._resolve(namespace, ref)
                 if key is not None:
                     self.expectations.creation_observed(key)
-                    self.queue.add(key)
+                    self._touch(key, name)
             else:
                 for key in self._matching(namespace, record.labels):
-                    self.queue.add(key)
+                    self._touch(key, name)
             return
         if prev is not None and prev.rv == record.rv:
             return
@@ -233,12 +286,12 @@ class ReplicaSetController(Controller):
         if old_ref != ref and old_ref is not None:
             old_key = self._resolve(namespace, old_ref)
             if old_key is not None:
-                self.queue.add(old_key)
+                self._touch(old_key, name)
         if ref is not None:
             key = self._resolve(namespace, ref)
             if key is None:
                 return
-            self.queue.add(key)
+            self._touch(key, name)
             owner = self._owners[namespace][ref.name]
             if owner.min_ready > 0 and prev is not None and self.facts(record).ready \
                     and not pod_facts(prev).ready:
@@ -247,7 +300,7 @@ class ReplicaSetController(Controller):
             return
         if labels_changed or old_ref != ref:
             for key in self._matching(namespace, record.labels):
-                self.queue.add(key)
+                self._touch(key, name)
 
     # --- the sync ---------------------------------------------------------------------------
 
@@ -266,11 +319,12 @@ class ReplicaSetController(Controller):
         except errors.StatusError as exc:
             log.warning("%s %s has an invalid selector: %s", self.kind.kind, key, exc.message)
             return
-        pods = await self._claim(owner, selector)
+        tally = self._tally(key, owner, selector)
+        await self._claim(owner, selector, tally)
         failure = None
         if needs_sync and not meta.get("deletionTimestamp"):
-            failure = await self._manage(key, owner, pods)
-        status = await self._update_status(owner, pods, failure)
+            failure = await self._manage(key, owner, tally)
+        status = await self._update_status(owner, tally, failure)
         replicas = int(spec.get("replicas", 1))
         min_ready = int(spec.get("minReadySeconds") or 0)
         if failure is None and min_ready > 0 and status.get("readyReplicas", 0) == replicas \
@@ -283,33 +337,64 @@ class ReplicaSetController(Controller):
             self._failures[key] = failures + 1
             self.queue.add_after(key, min(0.005 * 2 ** failures, 1000.0))
 
-    async def _claim(self, owner: JSON, selector: LabelSelector) -> list[Claimed]:
-        """The active pods the ReplicaSet controls, after adopting matching orphans and
-        releasing its pods that no longer match (ControllerRefManager.ClaimPods)."""
+    def _tally(self, key: str, owner: JSON, selector: LabelSelector) -> Tally:
+        """The owner's tally; a fresh one, re-examining every candidate, when it has none
+        yet, when what it counts by changed, or when its last full count is old."""
+        meta, spec = owner["metadata"], owner.get("spec") or {}
+        labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        basis = (meta["uid"], str(selector), tuple(sorted(labels.items())))
+        now = self.ctx.clock.time()
+        tally = self._tallies.get(key)
+        if tally is not None and tally.basis == basis and now - tally.scanned < RESCAN:
+            return tally
+        namespace = meta["namespace"]
+        fresh = Tally(basis=basis, template_labels=dict(labels), scanned=now)
+        fresh.dirty = (set(self._owned.get((namespace, meta["uid"]), ()))
+                       | self._orphans.get(namespace, set())
+                       | (set(tally.pods) if tally is not None else set()))
+        self._tallies[key] = fresh
+        return fresh
+
+    async def _claim(self, owner: JSON, selector: LabelSelector, tally: Tally) -> None:
+        """Bring the tally up to date: count the active pods the ReplicaSet controls,
+        adopting matching orphans and releasing its pods that no longer match
+        (ControllerRefManager.ClaimPods), for the pods that changed."""
         meta = owner["metadata"]
         namespace, uid = meta["namespace"], meta["uid"]
         deleting = bool(meta.get("deletionTimestamp"))
-        names = set(self._owned.get((namespace, uid), ())) | self._orphans.get(namespace, set())
-        claimed: list[Claimed] = []
+        store = self.client.registry.store
+        can_adopt: bool | None = None       # re-checked once, on the first orphan
+        names, tally.dirty = tally.dirty, set()
         for name in sorted(names):
-            current = self._current(namespace, name)
-            if current is None:
+            record = store.get("pods", namespace, name)
+            if record is None:
+                tally.discard(name)
                 continue
-            record, facts = current
+            matches = selector.matches(record.labels)
+            if not matches and name not in tally.pods and \
+                    name not in self._owned.get((namespace, uid), ()):
+                continue            # an orphan of no interest: not even parsed
+            facts = self.facts(record)
+            ref = facts.controller
             if not facts.active:
-                continue
-            ref, matches = facts.controller, selector.matches(record.labels)
-            if ref is not None and ref.uid == uid:
+                tally.discard(name)
+            elif ref is not None and ref.uid == uid:
                 if matches:
-                    claimed.append(Claimed(name, record.labels, facts))
-                elif not deleting:
-                    await self.pods.release(namespace=namespace, name=name, uid=facts.uid,
-                                            owner_uid=uid)
-            elif ref is None and matches and not deleting and self._still_here(owner):
-                if await self.pods.adopt(namespace=namespace, name=name, uid=facts.uid,
-                                         owner=owner):
-                    claimed.append(Claimed(name, record.labels, facts))
-        return claimed
+                    tally.add(Claimed(name, record.labels, facts))
+                else:
+                    tally.discard(name)
+                    if not deleting:
+                        await self.pods.release(namespace=namespace, name=name,
+                                                uid=facts.uid, owner_uid=uid)
+            elif ref is None and matches and not deleting:
+                tally.discard(name)
+                if can_adopt is None:
+                    can_adopt = self._still_here(owner)
+                if can_adopt and await self.pods.adopt(namespace=namespace, name=name,
+                                                       uid=facts.uid, owner=owner):
+                    tally.add(Claimed(name, record.labels, facts))
+            else:
+                tally.discard(name)
 
     def _still_here(self, owner: JSON) -> bool:
         """Re-read the owner before adopting: it must not have been deleted meanwhile."""
@@ -321,12 +406,11 @@ class ReplicaSetController(Controller):
         current = fresh.object()["metadata"]
         return current.get("uid") == meta["uid"] and not current.get("deletionTimestamp")
 
-    async def _manage(self, key: str, owner: JSON, pods: list[Claimed]
-                      ) -> errors.StatusError | None:
+    async def _manage(self, key: str, owner: JSON, tally: Tally) -> errors.StatusError | None:
         """Create or delete pods towards spec.replicas (manageReplicas)."""
         meta, spec = owner["metadata"], owner.get("spec") or {}
         namespace = meta["namespace"]
-        diff = len(pods) - int(spec.get("replicas", 1))
+        diff = len(tally.pods) - int(spec.get("replicas", 1))
         if diff < 0:
             count = min(-diff, BURST_REPLICAS)
             self.expectations.expect_creations(key, count)
@@ -345,6 +429,7 @@ class ReplicaSetController(Controller):
             return failure
         if diff > 0:
             count = min(diff, BURST_REPLICAS)
+            pods = list(tally.pods.values())
             victims = pods[:count] if count >= len(pods) else deletion_order(
                 pods, lambda p: p.facts, related=self._related(owner),
                 now=self.ctx.clock.time())[:count]
@@ -379,11 +464,14 @@ class ReplicaSetController(Controller):
                         related.append(current[1])
         return related
 
-    async def _update_status(self, owner: JSON, pods: list[Claimed],
+    async def _update_status(self, owner: JSON, tally: Tally,
                              failure: errors.StatusError | None) -> JSON:
         clock = self.ctx.clock
-        status = calculate_status(owner, pods, failure, now=clock.time(),
-                                  stamp=clock.timestamp())
+        min_ready = int((owner.get("spec") or {}).get("minReadySeconds") or 0)
+        status = calculate_status(owner, replicas=len(tally.pods), labeled=tally.labeled,
+                                  ready=tally.ready,
+                                  available=tally.available(min_ready, clock.time()),
+                                  failure=failure, stamp=clock.timestamp())
         meta = owner["metadata"]
         generation = meta.get("generation", 1)
         old = owner.get("status") or {}

@@ -114,13 +114,13 @@ class ServicePods:
     """The pods each selector-bearing Service selects, kept current from the watches."""
 
     def __init__(self, ctx: Context, *, enqueue: Enqueue) -> None:
-        self._store = ctx.registry.store
+        self._pods = ctx.informers("pods")
         self._enqueue = enqueue
         self._selectors: dict[str, dict[str, dict[str, str]]] = {}   # ns -> svc -> selector
         self._members: dict[str, set[str]] = {}                        # "ns/svc" -> pods
         self._facts: dict[tuple[str, str], PodFacts] = {}
         ctx.informers("services").add_handler(self._service_changed)
-        ctx.informers("pods").add_handler(self._pod_changed)
+        self._pods.add_handler(self._pod_changed)
 
     # --- reads --------------------------------------------------------------------------
 
@@ -131,7 +131,7 @@ class ServicePods:
             return []
         found = []
         for pod in sorted(self._members.get(f"{namespace}/{name}", ())):
-            record = self._store.get("pods", namespace, pod)
+            record = self._pods.get(namespace, pod)
             if record is None or not _selects(selector, record.labels):
                 continue        # the watch will tell us soon; the store is the truth now
             found.append(self.facts(record))
@@ -161,7 +161,7 @@ class ServicePods:
         if selector != known.get(name):
             if selector:
                 known[name] = selector
-                self._members[key] = {r.name for r in self._store.list("pods", ns)
+                self._members[key] = {r.name for r in self._pods.list(ns)
                                       if _selects(selector, r.labels)}
             else:
                 known.pop(name, None)

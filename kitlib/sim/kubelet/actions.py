@@ -77,7 +77,7 @@ def release_sandbox(worker: PodWorker, pod: PodBook) -> None:
 async def delete_pod(worker: PodWorker, pod: Subject) -> None:
     """The pod's containers are stopped: post the final status, then delete it for good."""
     assert isinstance(pod, PodBook)
-    await worker.publish(flush=True)
+    await worker.publish(final=True)
     await worker.kubelet.client.delete("pods", namespace=pod.namespace, name=pod.name,
                                        options=DeleteOptions(grace_period_seconds=0,
                                                              precondition_uid=pod.uid))
@@ -97,6 +97,7 @@ async def pull_image(worker: PodWorker, book: Subject) -> dict[str, str]:
     image = book.spec.get("image", "")
     asked = clock.time()
     async with kubelet.image_pulls:                  # serializeImagePulls: one at a time
+        waited = clock.time() - asked
         try:
             pulled = await kubelet.runtime.pull_image(apply_default_tag(image),
                                                       sandbox=worker.book.sandbox)
@@ -106,9 +107,8 @@ async def pull_image(worker: PodWorker, book: Subject) -> dict[str, str]:
                                        moment=book.pull_failed_at, now=book.pull_failed_at)
             raise ActionError(getattr(exc, "message", str(exc))) from None
     book.image = pulled.image
-    total = clock.time() - asked
     return {"pullTime": go_duration(truncate_ms(pulled.seconds)),
-            "pullTotal": go_duration(truncate_ms(max(total, pulled.seconds))),
+            "pullTotal": go_duration(truncate_ms(pulled.seconds + waited)),
             "imageSize": str(pulled.image.size)}
 
 

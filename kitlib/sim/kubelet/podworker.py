@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from string import Template
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from kitlib.sim.kubelet import books as bk
 from kitlib.sim.kubelet.actions import VERBS_BY_NAME, ActionError
@@ -41,6 +41,8 @@ class PodWorker:
     def __init__(self, kubelet: Kubelet, record: Record) -> None:
         self.kubelet = kubelet
         pod = record.object()
+        saved = dict(pod.get("status") or {})      # what a kubelet wrote before, if any
+        pod = _slim(pod)
         meta = pod["metadata"]
         self.book = PodBook(uid=meta.get("uid", ""), namespace=record.namespace,
                             name=record.name, pod=pod, containers=bk.new_books(pod))
@@ -49,14 +51,17 @@ class PodWorker:
         self.published: JSON | None = None
         self._wake: asyncio.Future[None] | None = None
         self._poked = False
-        restore(self)
+        self._changes = 0                   # bumped whenever the books may have changed
+        self._status: tuple[int, JSON] | None = None
+        restore(self, saved)
 
     # --- what the kubelet tells it ------------------------------------------------------
 
-    def update(self, record: Record) -> None:
-        pod = record.object()
+    def update(self, record: Record) -> bool:
+        """A new version of the pod; False if the record is another pod of the same name."""
+        pod = _slim(record.object())
         if (pod.get("metadata") or {}).get("uid") != self.book.uid:
-            return
+            return False
         self.book.pod = pod
         specs = {c.get("name"): c for c in (pod.get("spec") or {}).get("initContainers") or []}
         specs.update({c.get("name"): c for c in (pod.get("spec") or {}).get("containers") or []})
@@ -67,12 +72,14 @@ class PodWorker:
                 if book.state == "waiting":
                     book.state = "new"          # a fixed image is tried at once
         self.poke()
+        return True
 
     def gone(self) -> None:
         self.book.gone = True
         self.poke()
 
     def poke(self) -> None:
+        self._changes += 1
         self._poked = True
         if self._wake is not None and not self._wake.done():
             self._wake.set_result(None)
@@ -94,25 +101,29 @@ class PodWorker:
 
     # --- facts ----------------------------------------------------------------------------
 
-    def pod_facts(self, phase: str) -> dict[str, str]:
+    def pod_facts(self) -> Facts:
         pod = self.book
-        return {"admitted": _b(pod.admitted), "sandbox": pod.sandbox_state,
-                "deleting": _b(pod.deleting), "gone": _b(pod.gone),
-                "removing": _b(pod.removing), "alive": _b(bk.alive(pod)), "phase": phase,
-                "mainDone": _b(bk.main_done(pod))}
+        facts = Facts({"admitted": _b(pod.admitted), "sandbox": pod.sandbox_state,
+                       "deleting": _b(pod.deleting), "gone": _b(pod.gone),
+                       "removing": _b(pod.removing), "alive": _b(bk.alive(pod)),
+                       "mainDone": _b(bk.main_done(pod))})
+        facts.lazy["phase"] = lambda: self.status()["phase"]     # costly: only if asked
+        return facts
 
-    def container_facts(self, book: ContainerBook, pod: dict[str, str],
-                        now: float) -> dict[str, Any]:
-        main_done = pod["mainDone"] == "true"
-        facts: dict[str, Any] = {
-            "pod": pod, "name": book.name, "kind": book.kind, "state": book.state,
-            "reason": book.reason, "turn": _b(bk.turn(self.book, book)),
+    def container_facts(self, book: ContainerBook, pod: Facts, now: float) -> Facts:
+        """The container's facts, with the pod's under ``pod.`` (flat, as selectors read)."""
+        facts = Facts({"pod." + key: value for key, value in pod.items()})
+        facts.lazy["pod.phase"] = lambda: pod.get("phase") or ""
+        facts.update({
+            "name": book.name, "kind": book.kind, "state": book.state, "reason": book.reason,
+            "turn": _b(bk.turn(self.book, book)),
             "pullPolicy": book.spec.get("imagePullPolicy") or "IfNotPresent",
             "runtime": book.runtime_state,
-            "restart": _b(bk.wants_restart(self.book, book, main_done)),
+            "restart": _b(bk.wants_restart(self.book, book, pod["mainDone"] == "true")),
             "liveness": book.liveness, "startup": book.startup,
             "specChanged": _b(book.running_spec is not None and book.state == "running"
-                              and book.spec != book.running_spec)}
+                              and book.spec is not book.running_spec
+                              and book.spec != book.running_spec)})
         if book.state == "new":
             facts["image"] = self._image_fact(book)
         if book.exit is not None:
@@ -158,18 +169,17 @@ class PodWorker:
                 book.stop_probes()
             self.kubelet.worker_done(self)
 
-    def _subjects(self, phase: str, now: float) -> list[tuple[str, Subject, dict[str, Any]]]:
-        pod_facts = self.pod_facts(phase)
-        out: list[tuple[str, Subject, dict[str, Any]]] = [("", self.book, pod_facts)]
+    def _subjects(self, now: float) -> list[tuple[str, Subject, Facts]]:
+        pod_facts = self.pod_facts()
+        out: list[tuple[str, Subject, Facts]] = [("", self.book, pod_facts)]
         out += [(c.name, c, self.container_facts(c, pod_facts, now)) for c in self.book.containers]
         return out
 
     def _replan(self, now: float) -> None:
-        status = self.status(now)
         plan = {}
-        for key, subject, facts in self._subjects(status["phase"], now):
+        for key, subject, facts in self._subjects(now):
             kind = "pod" if isinstance(subject, PodBook) else "container"
-            for stage in self.kubelet.stages_for(kind):
+            for stage in self.kubelet.stages_for(kind, facts.get("state")):
                 if not stage.selects(facts):
                     continue
                 previous = self.plan.get((stage.name, key))
@@ -210,6 +220,7 @@ class PodWorker:
         await self.publish()
 
     async def fire(self, stage: Stage, subject: Subject) -> None:
+        self._changes += 1
         variables = self.variables(subject)
         for event in stage.before:
             await self.record(subject, event.type, event.reason, event.render(variables))
@@ -226,6 +237,7 @@ class PodWorker:
                     return
                 outcome = stage.on_error
         self._apply(subject, outcome.next, variables)
+        self._changes += 1
         for event in outcome.events:
             await self.record(subject, event.type, event.reason, event.render(variables))
 
@@ -278,21 +290,55 @@ class PodWorker:
 
     def status(self, now: float | None = None) -> JSON:
         """The kubelet's part of the pod's status, as the books describe it now."""
+        if self._status is not None and self._status[0] == self._changes:
+            return self._status[1]
         pod = self.book
         previous = (self.published or pod.pod.get("status") or {}).get("conditions") or []
-        return pod_status(pod, node_ip=self.kubelet.identity.internal_ip,
-                          terminal=pod.deleting and not bk.alive(pod),
-                          now=self.kubelet.clock.timestamp(), previous=previous)
+        status = pod_status(pod, node_ip=self.kubelet.identity.internal_ip,
+                            terminal=pod.deleting and not bk.alive(pod),
+                            now=self.kubelet.clock.timestamp(), previous=previous)
+        self._status = (self._changes, status)
+        return status
 
-    async def publish(self, *, flush: bool = False) -> None:
+    async def publish(self, *, final: bool = False) -> None:
+        """Hand the status over to be written if it changed (``final``: write it now)."""
         if not self.book.admitted or self.book.gone:
             return
         status = self.status()
-        if status != self.published:
+        if final:
+            self.published = status
+            await self.kubelet.status_manager.flush(self, status)
+        elif status != self.published:
             self.published = status
             self.kubelet.status_manager.set(self, status)
-        if flush:
-            await self.kubelet.status_manager.flush(self)
+
+
+class Facts(dict[str, str]):
+    """Facts for selectors; the costly ones are computed when a selector first asks."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        super().__init__(values)
+        self.lazy: dict[str, Callable[[], str]] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if key in self:
+            return self[key]
+        compute = self.lazy.get(key)
+        if compute is None:
+            return default
+        value = self[key] = compute()
+        return value
+
+
+def _slim(pod: JSON) -> JSON:
+    """The pod as a worker keeps it: without what it never reads (managedFields, the
+    container statuses it computes itself), a fraction of the size for 10,000 pods."""
+    pod.get("metadata", {}).pop("managedFields", None)
+    status = pod.get("status")
+    if isinstance(status, dict):
+        for key in ("containerStatuses", "initContainerStatuses"):
+            status.pop(key, None)
+    return pod
 
 
 def _b(value: bool) -> str:

@@ -34,21 +34,19 @@ class StageError(ValueError):
 
 @dataclass(frozen=True)
 class Requirement:
-    key: tuple[str, ...]          # ".pod.deleting" -> ("pod", "deleting")
+    key: str                      # ".pod.deleting" -> "pod.deleting" (facts are flat)
     operator: str
     values: frozenset[str]
 
-    def matches(self, facts: Mapping[str, Any]) -> bool:
-        value: Any = facts
-        for part in self.key:
-            value = value.get(part) if isinstance(value, Mapping) else None
+    def matches(self, facts: Mapping[str, str]) -> bool:
+        value = facts.get(self.key)
+        if self.operator == "In":
+            return value is not None and value in self.values
+        if self.operator == "NotIn":
+            return value is None or value not in self.values
         if self.operator == "Exists":
             return value is not None
-        if self.operator == "DoesNotExist":
-            return value is None
-        if self.operator == "In":
-            return value is not None and str(value) in self.values
-        return value is None or str(value) not in self.values
+        return value is None
 
 
 @dataclass(frozen=True)
@@ -96,8 +94,34 @@ class Stage:
     outcome: Outcome = Outcome()
     on_error: Outcome | None = None
 
-    def selects(self, facts: Mapping[str, Any]) -> bool:
-        return all(requirement.matches(facts) for requirement in self.selector)
+    def selects(self, facts: Mapping[str, str]) -> bool:
+        for requirement in self.selector:
+            if not requirement.matches(facts):
+                return False
+        return True
+
+    def states(self) -> frozenset[str] | None:
+        """The subject states this stage can select (None: any), for indexing."""
+        for requirement in self.selector:
+            if requirement.key == "state" and requirement.operator == "In":
+                return requirement.values
+        return None
+
+
+class StageIndex:
+    """The stages of one kind of subject, indexed by the state they require."""
+
+    def __init__(self, stages: tuple[Stage, ...]) -> None:
+        self.stages = stages
+        self._any = tuple(s for s in stages if s.states() is None)
+        states = {state for s in stages for state in (s.states() or ())}
+        self._by_state = {state: tuple(s for s in stages if s.states() is None
+                                       or state in (s.states() or ())) for state in states}
+
+    def candidates(self, state: str | None) -> tuple[Stage, ...]:
+        if state is None:
+            return self.stages
+        return self._by_state.get(state, self._any)
 
 
 def _events(raw: Any, where: str) -> tuple[EventSpec, ...]:
@@ -151,7 +175,7 @@ def _selector(raw: Any, where: str) -> tuple[Requirement, ...]:
         if (operator in ("In", "NotIn")) != bool(values):
             raise StageError(f"{where}: {operator} {'needs' if values == set() else 'takes no'}"
                              " values")
-        out.append(Requirement(tuple(key[1:].split(".")), operator, values))
+        out.append(Requirement(key[1:], operator, values))
     return tuple(out)
 
 
@@ -163,9 +187,9 @@ def parse_stages(data: Mapping[str, Any], *, verbs: frozenset[str] | None = None
     for order, raw in enumerate(data.get("stages") or ()):
         name = str(raw.get("name", ""))
         where = f"stage {name or order}"
-        on = raw.get("on")
+        on = raw.get("subject")
         if not name or name in seen or on not in SUBJECTS:
-            raise StageError(f"{where}: needs a unique name and `on: pod|container`")
+            raise StageError(f"{where}: needs a unique name and `subject: pod|container`")
         seen.add(name)
         do = str(raw.get("do") or "")
         if verbs is not None and do and do not in verbs:

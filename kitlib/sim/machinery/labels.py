@@ -222,10 +222,9 @@ class _Parser:
         if kind != "ID":
             raise _Problem(f"found '{key}', expected: identifier")
         _check_key(key)
-        if self.peek()[0] in ("END", ","):
+        # "!key" is whole whatever follows: "!app=x" fails after it, outside the requirement.
+        if negated or self.peek()[0] in ("END", ","):
             return Requirement(key, "!" if negated else "exists")
-        if negated:
-            raise _Problem(f"found '{self.peek()[1]}', expected: ',' or 'end of string'")
         kind, lit = self.take(values=False)
         operator = {"in": "in", "notin": "notin", "=": "=", "==": "==", "!=": "!=",
                     ">": "gt", "<": "lt"}.get(kind)

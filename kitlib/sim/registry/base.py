@@ -42,6 +42,8 @@ class Strategy:
     name_fn: ClassVar[Callable[..., list[str]]] = staticmethod(name_is_dns_subdomain)
     #: False for kinds whose metadata the server does not validate (core/v1 Events).
     validates_object_meta: ClassVar[bool] = True
+    #: What a DELETE without propagationPolicy does to dependents (DefaultGarbageCollectionPolicy).
+    default_propagation_policy: ClassVar[str] = "Background"
 
     def begin_create(self, obj: JSON) -> Transaction | None:
         """Take what a new object needs from shared pools (after defaulting)."""

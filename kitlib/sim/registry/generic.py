@@ -27,6 +27,8 @@ Transform = Callable[[JSON | None], JSON]
 # no ambiguous characters), and their length.
 _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SUFFIX_LENGTH = 5
+# Namespaces the NamespaceLifecycle admission plugin refuses to delete.
+IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 
 # Hooks set by the assembly: managed-fields bookkeeping and metadata validation live in
 # other layers of machinery; the registry only calls them.
@@ -247,8 +249,10 @@ class ResourceStore:
             return (current if _same(new, old) else self._record(new, rv=current.rv)), False
         meta = new["metadata"]
         if meta.get("deletionTimestamp") and not meta.get("finalizers") \
+                and not meta.get("deletionGracePeriodSeconds") \
                 and not self.strategy.deletion_pending(new):
-            # The last finalizer is gone: the deletion it held back completes now.
+            # The last finalizer is gone and no grace period runs (a pod's kubelet deletes
+            # it itself when its containers have stopped): the deletion completes now.
             _finish(txn, keep=False)
             return await self._remove(current, DeleteOptions()), False
         _finish(txn, keep=True)
@@ -346,6 +350,9 @@ class ResourceStore:
         """Delete an object; returns (its final or current state, whether it is gone)."""
         options = options or DeleteOptions()
         ns = self._ns(namespace)
+        if self.key == "namespaces" and name in IMMORTAL_NAMESPACES:
+            raise errors.Forbidden(f'namespaces "{name}" is forbidden: this namespace may not '
+                                   f'be deleted', details={"name": name, "kind": "namespaces"})
         current = self.store.get(self.key, ns, name)
         if current is None:
             raise self.not_found(name)
@@ -360,7 +367,7 @@ class ResourceStore:
                                       f"{options.precondition_rv}, ResourceVersion in object "
                                       f"meta: {meta.get('resourceVersion')}")
         finalizers = list(meta.get("finalizers") or [])
-        policy = options.propagation_policy
+        policy = options.propagation_policy or self.strategy.default_propagation_policy
         if policy == "Orphan" and "orphan" not in finalizers:
             finalizers.append("orphan")
         elif policy == "Foreground" and "foregroundDeletion" not in finalizers:

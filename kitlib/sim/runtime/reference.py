@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DEFAULT_DOMAIN = "docker.io"
 LEGACY_DOMAIN = "index.docker.io"
@@ -83,6 +84,7 @@ def _split_domain(name: str) -> tuple[str, str]:
     return domain, remainder
 
 
+@lru_cache(maxsize=4096)
 def parse_reference(image: str) -> ImageReference:
     """ParseNormalizedNamed: ``nginx:1.14`` -> docker.io/library/nginx:1.14.
 

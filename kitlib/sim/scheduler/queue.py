@@ -129,15 +129,22 @@ class SchedulingQueue:
             qp.where = ""
             self.unschedulable.pop(key, None)
 
+    def pop_nowait(self) -> QueuedPod | None:
+        """The next pod to schedule, now in flight; None when activeQ is empty."""
+        while self._active:
+            _, _, seq, key = heapq.heappop(self._active)
+            qp = self.pods.get(key)
+            if qp is not None and qp.seq == seq and qp.where == "active":
+                qp.where = "inflight"
+                qp.attempts += 1
+                return qp
+        return None
+
     async def pop(self) -> QueuedPod:
         while True:
-            while self._active:
-                _, _, seq, key = heapq.heappop(self._active)
-                qp = self.pods.get(key)
-                if qp is not None and qp.seq == seq and qp.where == "active":
-                    qp.where = "inflight"
-                    qp.attempts += 1
-                    return qp
+            qp = self.pop_nowait()
+            if qp is not None:
+                return qp
             self._ready.clear()
             await self._ready.wait()
 

@@ -148,16 +148,16 @@ class Scheduler(Component):
     async def _bind(self, queued: QueuedPod, node: str) -> None:
         pod = queued.pod
         self.cache.add_pod(pod, node)                  # assume: the next pod counts it
-        self.queue.delete(pod.key)
         try:
             await self.client.bind(namespace=pod.namespace, name=pod.name, node=node)
         except errors.StatusError as exc:
+            # Bound by someone else, or deleted, or refused: forget the assumption; a pod
+            # still pending is tried again after its back-off.
             self.cache.remove_pod(pod.key)
             log.info("binding %s/%s to %s failed: %s", pod.namespace, pod.name, node, exc)
-            record = self.pods.get(*pod.key)
-            if record is not None and not record.fields.get("spec.nodeName"):
-                self.queue.add(pod_info(record.object(), keep_source=True))
+            self.queue.retry_later(queued)
             return
+        self.queue.delete(pod.key)
         await self.events.emit(pod.reference(), type="Normal", reason="Scheduled",
                                action="Binding",
                                note=messages.scheduled(pod.namespace, pod.name, node))

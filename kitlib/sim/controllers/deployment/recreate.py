@@ -11,6 +11,7 @@ from typing import Sequence
 
 from kitlib.sim.controllers.deployment import progress, status
 from kitlib.sim.controllers.deployment import replicas as counts
+from kitlib.sim.controllers.deployment.hashing import POD_TEMPLATE_HASH
 from kitlib.sim.controllers.deployment.ownership import controller_ref
 from kitlib.sim.controllers.deployment.sync import RS, Rollout
 
@@ -51,7 +52,10 @@ def old_pods_running(r: Rollout, new_rs: RS | None, old: Sequence[RS]) -> bool:
     old_uids = {counts.uid_of(rs) for rs in old} - {counts.uid_of(new_rs)}
     if not old_uids:
         return False
+    new_hash = ((new_rs or {}).get("metadata", {}).get("labels") or {}).get(POD_TEMPLATE_HASH)
     for record in r.ctl.pods.list(r.namespace, r.selector):
+        if new_hash is not None and record.labels.get(POD_TEMPLATE_HASH) == new_hash:
+            continue                    # the new ReplicaSet's pod: no need to parse it
         pod = record.object()
         if (controller_ref(pod) or {}).get("uid") not in old_uids:
             continue

@@ -24,6 +24,8 @@ def _spec(obj: JSON) -> JSON:
 
 
 class ReplicationControllerStrategy(Strategy):
+    # core/v1 keeps its historical default: deleting an RC without a policy orphans its pods.
+    default_propagation_policy = "Orphan"
     has_status = True
     has_generation = True
     selectable_fields = ("status.replicas",)
