@@ -52,3 +52,11 @@ async def seed(registry: Registry) -> None:
                            {"name": "metrics", "port": 9153, "protocol": "TCP",
                             "targetPort": 9153}]},
     }, namespace="kube-system")
+    await registry["endpointslices.discovery.k8s.io"].create({
+        "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "kubernetes", "namespace": "default",
+                     "labels": {"kubernetes.io/service-name": "kubernetes"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": [API_ENDPOINT["ip"]], "conditions": {"ready": True}}],
+        "ports": [{"name": "https", "port": API_ENDPOINT["port"], "protocol": "TCP"}],
+    }, namespace="default")

@@ -130,6 +130,12 @@ class WorkQueue:
         self._dirty: set[str] = set()
         self._ready = asyncio.Event()
         self._failures: dict[str, int] = {}
+        self._delayed: set[asyncio.Future[None]] = set()
+
+    def close(self) -> None:
+        """Drop the delayed re-adds (the controller is stopping)."""
+        for task in list(self._delayed):
+            task.cancel()
 
     def add(self, key: str) -> None:
         if key in self._processing:
@@ -149,7 +155,9 @@ class WorkQueue:
             await self.clock.sleep(seconds)
             self.add(key)
 
-        asyncio.ensure_future(later())
+        task = asyncio.ensure_future(later())
+        self._delayed.add(task)
+        task.add_done_callback(self._delayed.discard)
 
     def add_rate_limited(self, key: str) -> None:
         """Retry a failed key with exponential back-off (5 ms doubling, capped at 1000 s)."""

@@ -68,12 +68,9 @@ def reference(obj: JSON, *, field_path: str = "") -> JSON:
     ref: JSON = {"kind": obj.get("kind", ""), "namespace": meta.get("namespace", ""),
                  "name": meta.get("name", ""), "uid": meta.get("uid", ""),
                  "apiVersion": obj.get("apiVersion", ""),
-                 "resourceVersion": meta.get("resourceVersion", "")}
-    if not ref["namespace"]:
-        ref.pop("namespace")
-    if field_path:
-        ref["fieldPath"] = field_path
-    return ref
+                 "resourceVersion": meta.get("resourceVersion", ""), "fieldPath": field_path}
+    # Empty fields are left out, as Go's omitempty leaves them out of the stored event.
+    return {key: value for key, value in ref.items() if value}
 
 
 class EventRecorder:
@@ -98,10 +95,12 @@ class EventRecorder:
         """Record (or count again) a core/v1 event about ``obj``."""
         ref = reference(obj, field_path=field_path)
         namespace = ref.get("namespace") or "default"
-        involved = (ref["kind"], namespace, ref["name"], ref.get("uid", ""), field_path)
+        involved = (ref.get("kind", ""), namespace, ref.get("name", ""), ref.get("uid", ""),
+                    field_path)
         clock = self.client.registry.clock
         now, stamp = clock.time(), clock.timestamp()
-        bucket = self._buckets.setdefault(involved, _Bucket(SPAM_BURST, now))
+        # The spam key is the source and the object, whatever the field path or reason.
+        bucket = self._buckets.setdefault(involved[:4], _Bucket(SPAM_BURST, now))
         if not bucket.take(now):
             return                      # the spam filter drops it, as client-go's does
         message, key = self._aggregate(involved, type, reason, message, now)
@@ -123,7 +122,7 @@ class EventRecorder:
             source["host"] = self.host
         event: JSON = {
             "apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": self._name(ref["name"]), "namespace": namespace},
+            "metadata": {"name": self._name(ref.get("name", "")), "namespace": namespace},
             "involvedObject": ref, "reason": reason, "message": message, "source": source,
             "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1, "type": type,
             "eventTime": None, "reportingComponent": self.component,
@@ -152,7 +151,7 @@ class EventRecorder:
         clock = self.client.registry.clock
         event: JSON = {
             "apiVersion": "v1", "kind": "Event",
-            "metadata": {"name": self._name(ref["name"]), "namespace": namespace},
+            "metadata": {"name": self._name(ref.get("name", "")), "namespace": namespace},
             "involvedObject": ref, "reason": reason, "message": message, "source": {},
             "firstTimestamp": None, "lastTimestamp": None, "type": type,
             "eventTime": clock.micro_timestamp(), "action": action,

@@ -56,16 +56,23 @@ def kubectl(sim: Any, kubectl_path: str, *args: str, check: bool = True) -> str:
 
 
 def container(name: str = "main", image: str = "busybox", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": image, **fields}
+    return {"name": name, "image": image, **{_camel(k): v for k, v in fields.items()}}
 
 
 def make_pod(core: client.CoreV1Api, namespace: str, name: str,
              containers: list[dict[str, Any]], *, node: str = WORKER,
              annotations: dict[str, str] | None = None, **spec: Any) -> Any:
+    """A pod on ``node``; extra spec fields in Python style (``restart_policy=...``)."""
+    fields = {_camel(key): value for key, value in spec.items()}
     body = {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": name, "annotations": annotations or {}},
-            "spec": {"nodeName": node, "containers": containers, **spec}}
+            "spec": {"nodeName": node, "containers": containers, **fields}}
     return core.create_namespaced_pod(namespace, body)
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def pod(core: client.CoreV1Api, namespace: str, name: str) -> Any:
@@ -78,6 +85,22 @@ def status_of(core: client.CoreV1Api, namespace: str, name: str,
     status = pod(core, namespace, name).status
     found = (status.init_container_statuses if init else status.container_statuses) or []
     return next((s for s in found if s.name == container_name), None)
+
+
+def state_of(core: client.CoreV1Api, namespace: str, name: str,
+             container_name: str = "main", *, init: bool = False) -> str:
+    """``running``, ``waiting:Reason``, ``terminated:Reason``, or "" before any status."""
+    status = status_of(core, namespace, name, container_name, init=init)
+    state = status.state if status is not None else None
+    if state is None:
+        return ""
+    if state.running is not None:
+        return "running"
+    if state.waiting is not None:
+        return f"waiting:{state.waiting.reason}"
+    if state.terminated is not None:
+        return f"terminated:{state.terminated.reason}"
+    return ""
 
 
 def condition(core: client.CoreV1Api, namespace: str, name: str, kind: str) -> Any:

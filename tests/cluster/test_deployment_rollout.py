@@ -56,7 +56,10 @@ class Learner:
         return self.kubectl("apply", "-f", str(example(relative)))
 
     def rollout_status(self, name: str) -> str:
-        return self.kubectl("rollout", "status", f"deployment/{name}", "--timeout=60s")
+        """The verdict of ``kubectl rollout status`` (its last line; "Waiting for ..."
+        lines may come first)."""
+        out = self.kubectl("rollout", "status", f"deployment/{name}", "--timeout=60s")
+        return out.splitlines()[-1]
 
     def deployment(self, name: str) -> JSON:
         return self.api.sanitize_for_serialization(
@@ -103,7 +106,7 @@ def test_nginx_deployment_example(learner: Learner) -> None:
     assert learner.apply("controllers/nginx-deployment.yaml") == \
         "deployment.apps/nginx-deployment created\n"
     assert learner.rollout_status("nginx-deployment") == \
-        'deployment "nginx-deployment" successfully rolled out\n'
+        'deployment "nginx-deployment" successfully rolled out'
     (rs,) = learner.replica_sets()
     name = rs["metadata"]["name"]
     pod_hash = rs["metadata"]["labels"]["pod-template-hash"]
@@ -156,7 +159,10 @@ def test_nginx_deployment_example(learner: Learner) -> None:
     learner.rollout_status("nginx-deployment")
     assert {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in learner.replica_sets()} \
         == {name: 5, second["metadata"]["name"]: 0}
-    assert learner.events("nginx-deployment")[-1] == f"Scaled up replica set {name} from 3 to 5"
+    # Past ten ScalingReplicaSet events, client-go's aggregator prefixes the message with
+    # "(combined from similar events): ", as on a real cluster.
+    assert learner.events("nginx-deployment")[-1].endswith(
+        f"Scaled up replica set {name} from 3 to 5")
 
 
 def test_application_deployment_update_and_scale(learner: Learner) -> None:
@@ -190,7 +196,7 @@ def test_simple_deployment_defaults_and_min_ready_seconds(learner: Learner) -> N
              what="a ready pod")
     learner.sim.call(_advance(learner.sim, 6))
     assert learner.rollout_status("nginx-deployment") == \
-        'deployment "nginx-deployment" successfully rolled out\n'
+        'deployment "nginx-deployment" successfully rolled out'
     assert learner.deployment("nginx-deployment")["status"]["availableReplicas"] == 1
 
 

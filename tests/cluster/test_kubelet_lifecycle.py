@@ -16,7 +16,8 @@ from kubernetes import client
 
 from tests.cluster.kubelet_lab import (WORKER, WORKER_CIDR_PREFIX, WORKER_IP, advance,
                                        condition, container, get_row, is_ready, kubectl,
-                                       make_pod, messages, pod, reasons, status_of, wait_for)
+                                       make_pod, messages, pod, reasons, state_of, status_of,
+                                       wait_for)
 
 CONTAINER_ID = re.compile(r"containerd://[0-9a-f]{64}")
 
@@ -116,9 +117,8 @@ def test_on_failure_restarts_failures_only(core: client.CoreV1Api, namespace: st
     make_pod(core, namespace, "flaky", [container(command=["sh", "-c", "exit 2"])],
              restart_policy="OnFailure")
     wait_for(lambda: pod(core, namespace, "fine").status.phase == "Succeeded", what="done")
-    wait_for(lambda: (status_of(core, namespace, "flaky") or client.V1ContainerStatus(
-        name="", image="", image_id="", ready=False, restart_count=0)).restart_count >= 1,
-             what="a restart")
+    wait_for(lambda: status_of(core, namespace, "flaky") is not None and
+             status_of(core, namespace, "flaky").restart_count >= 1, what="a restart")
     assert status_of(core, namespace, "fine").restart_count == 0
     assert pod(core, namespace, "flaky").status.phase == "Running"
 
@@ -127,11 +127,8 @@ def test_crash_loop_back_off_doubles(core: client.CoreV1Api, sim: Any, namespace
                                      kubectl_path: str) -> None:
     make_pod(core, namespace, "crash", [container(command=["sh", "-c", "exit 1"])])
 
-    def waiting_reason() -> str:
-        status = status_of(core, namespace, "crash")
-        return status.state.waiting.reason if status and status.state.waiting else ""
-
-    wait_for(lambda: waiting_reason() == "CrashLoopBackOff", what="CrashLoopBackOff")
+    wait_for(lambda: state_of(core, namespace, "crash") == "waiting:CrashLoopBackOff",
+             what="CrashLoopBackOff")
     status = status_of(core, namespace, "crash")
     uid = pod(core, namespace, "crash").metadata.uid
     assert status.restart_count == 1
@@ -145,8 +142,8 @@ def test_crash_loop_back_off_doubles(core: client.CoreV1Api, sim: Any, namespace
     assert row[1:3] == ["0/1", "CrashLoopBackOff"] and row[3] == "1"
     advance(sim, 11)
     wait_for(lambda: status_of(core, namespace, "crash").restart_count == 2, what="2nd restart")
-    wait_for(lambda: "back-off 20s" in (status_of(core, namespace, "crash").state.waiting
-                                        or client.V1ContainerStateWaiting()).message or "",
+    wait_for(lambda: state_of(core, namespace, "crash") == "waiting:CrashLoopBackOff" and
+             "back-off 20s" in status_of(core, namespace, "crash").state.waiting.message,
              what="20 s back-off")
 
 
@@ -164,9 +161,7 @@ def test_init_container_runs_first(core: client.CoreV1Api, sim: Any, namespace: 
                                    kubectl_path: str) -> None:
     make_pod(core, namespace, "init-demo", [container("nginx", "nginx")],
              init_containers=[container("setup", command=["sh", "-c", "sleep 5"])])
-    wait_for(lambda: (status_of(core, namespace, "init-demo", "setup", init=True)
-                      or client.V1ContainerStatus(name="", image="", image_id="", ready=False,
-                                                  restart_count=0)).state.running,
+    wait_for(lambda: state_of(core, namespace, "init-demo", "setup", init=True) == "running",
              what="init container running")
     assert get_row(sim, kubectl_path, namespace, "init-demo")[1:3] == ["0/1", "Init:0/1"]
     nginx = status_of(core, namespace, "init-demo", "nginx")
@@ -186,9 +181,9 @@ def test_readiness_messages_name_the_unready_containers(core: client.CoreV1Api,
     make_pod(core, namespace, "pair", [container("web", "nginx"),
                                        container("side", "nginx:does-not-matter",
                                                  command=["sh", "-c", "exit 1"])])
-    wait_for(lambda: (condition(core, namespace, "pair", "ContainersReady") or
-                      client.V1PodCondition(status="", type="")).message ==
-             "containers with unready status: [side]", what="unready side")
+    wait_for(lambda: getattr(condition(core, namespace, "pair", "ContainersReady"), "message",
+                             None) == "containers with unready status: [side]",
+             what="unready side")
     ready = condition(core, namespace, "pair", "Ready")
     assert (ready.status, ready.reason) == ("False", "ContainersNotReady")
     assert pod(core, namespace, "pair").spec.node_name == WORKER

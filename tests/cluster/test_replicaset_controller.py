@@ -228,5 +228,5 @@ def test_scaling_down_deletes_the_surplus(api_client: Any, namespace: str) -> No
     settle_on(core, namespace, 5, "app=many")
     wait_for(lambda: apps.read_namespaced_replica_set("many", namespace).status.replicas == 5,
              what="status.replicas 5")
-    assert len(wait_for(lambda: (lambda e: e if len(e) == 35 else None)(
-        rs_events(core, namespace, "many", "SuccessfulDelete")), what="35 events")) == 35
+    # No event count is asserted: 40 creations used up the spam filter's burst of 25 events
+    # for this ReplicaSet, so (as on a real cluster) the deletions are not all reported.

@@ -138,15 +138,20 @@ def test_insufficient_resources_counts_what_is_already_requested() -> None:
     assert status.reasons == ("Insufficient cpu", "Insufficient memory")
 
 
+def reasons(status: Any) -> tuple[str, ...]:
+    assert status is not None
+    return tuple(status.reasons)
+
+
 def test_too_many_pods_and_extended_resources() -> None:
     full = node(pods="1")
     full.add_pod(pod("a"))
-    assert node_resources_fit(pod(), full).reasons == ("Too many pods",)  # type: ignore
+    assert reasons(node_resources_fit(pod(), full)) == ("Too many pods",)
     gpu = node(**{"nvidia.com/gpu": "1"})
     assert node_resources_fit(pod(requests={"nvidia.com/gpu": "1"}), gpu) is None
-    assert node_resources_fit(pod(requests={"nvidia.com/gpu": "2"}), gpu).reasons == (  # type: ignore
+    assert reasons(node_resources_fit(pod(requests={"nvidia.com/gpu": "2"}), gpu)) == (
         "Insufficient nvidia.com/gpu",)
-    assert node_resources_fit(pod(requests={"example.com/foo": "1"}), node()).reasons == (  # type: ignore
+    assert reasons(node_resources_fit(pod(requests={"example.com/foo": "1"}), node())) == (
         "Insufficient example.com/foo",)
 
 
@@ -155,7 +160,8 @@ def test_first_failing_plugin_wins() -> None:
     status = run_filters(pod(requests={"cpu": "2"}), cordoned)
     assert status is not None and status.plugin == "NodeUnschedulable"
     tainted = node(taints=[CONTROL_PLANE], cpu="1")
-    assert run_filters(pod(requests={"cpu": "2"}), tainted).plugin == "TaintToleration"  # type: ignore
+    status = run_filters(pod(requests={"cpu": "2"}), tainted)
+    assert status is not None and status.plugin == "TaintToleration"
 
 
 def test_pod_requests_follow_init_and_sidecar_rules() -> None:

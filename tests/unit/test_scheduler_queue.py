@@ -151,3 +151,18 @@ def test_an_update_of_an_unschedulable_pod_tries_it_again(clock: Clock) -> None:
     clock.advance(5)
     queue.update(pod("a"))          # say, a toleration was added
     assert pop(queue) is qp
+
+
+def test_moving_only_the_pods_a_plugin_rejected(clock: Clock) -> None:
+    queue = SchedulingQueue(clock)
+    for name, plugins in (("cpu", {"NodeResourcesFit"}), ("taint", {"TaintToleration"}),
+                          ("both", {"NodeResourcesFit", "NodeAffinity"})):
+        queue.add(pod(name))
+        qp = pop(queue)
+        assert qp is not None
+        queue.unschedulable_now(qp, frozenset(plugins))
+    clock.advance(5)
+    assert queue.move_rejected_by(frozenset({"NodeResourcesFit", "NodePorts"})) == 2
+    assert sorted(names(queue)) == ["both", "cpu"]
+    assert list(queue.unschedulable) == [("default", "taint")]
+    assert queue.move_rejected_by(frozenset({"NodeResourcesFit"})) == 0

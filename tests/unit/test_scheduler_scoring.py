@@ -34,7 +34,8 @@ def replica(i: int, *, owner: str = "rs-1", kind: str = "ReplicaSet",
     container: dict[str, Any] = {"name": "c", "image": "nginx"}
     if requests:
         container["resources"] = {"requests": requests}
-    meta: dict[str, Any] = {"name": f"web-{owner}-{i}", "namespace": "default", "uid": f"{owner}{i}"}
+    meta: dict[str, Any] = {"name": f"web-{owner}-{i}", "namespace": "default",
+                            "uid": f"{owner}{i}"}
     if owner:
         meta["ownerReferences"] = [{"kind": kind, "name": owner, "uid": owner, "controller": True}]
     return pod_info({"metadata": meta, "spec": {"containers": [container], **spec}})

@@ -48,7 +48,10 @@ class Controller(Component):
 
     async def run(self) -> None:
         await self.ctx.informers.wait_synced()
-        await asyncio.gather(*(self._worker() for _ in range(self.workers)))
+        try:
+            await asyncio.gather(*(self._worker() for _ in range(self.workers)))
+        finally:
+            self.queue.close()
 
     async def _worker(self) -> None:
         while True:

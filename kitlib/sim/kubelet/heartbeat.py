@@ -61,8 +61,31 @@ class Heartbeat:
 
             existing = await client.mutate("nodes", name=identity.name, change=relabel)
         self.node_uid = (existing or {}).get("metadata", {}).get("uid", "")
+        await self.announce("Starting", "Starting kubelet.")
         await self.post_status(force=True)
         await self.renew()
+
+    async def announce(self, reason: str, message: str) -> None:
+        """An event about the node, as the kubelet refers to it (UID = the node's name)."""
+        name = self.kubelet.identity.name
+        ref = {"kind": "Node", "apiVersion": "", "metadata": {"name": name, "uid": name}}
+        await self.kubelet.recorder.event(ref, reason=reason, message=message)
+
+    async def _announce_changes(self, before: JSON, after: JSON) -> None:
+        """NodeHasSufficientMemory, ..., NodeReady: the kubelet says so when a condition
+        changes (and at start, when it had none)."""
+        old = {c.get("type"): c.get("status") for c in before.get("conditions") or []}
+        name = self.kubelet.identity.name
+        for condition in after.get("conditions") or []:
+            kind = condition.get("type")
+            if old.get(kind) == condition.get("status") and self.last_report > float("-inf"):
+                continue
+            reason = nodes.CONDITION_EVENTS.get((kind, condition.get("status")))
+            if reason:
+                await self.announce(reason, f"Node {name} status is now: {reason}")
+        if self.last_report == float("-inf"):
+            await self.announce("NodeAllocatableEnforced",
+                                "Updated Node Allocatable limit across pods")
 
     async def post_status(self, *, force: bool = False) -> None:
         """Post the node's status if it changed, or if the report period is over."""
@@ -70,20 +93,21 @@ class Heartbeat:
         clock, name = kubelet.clock, kubelet.identity.name
         now = clock.time()
         report = force or now - self.last_report >= STATUS_REPORT_FREQUENCY
-        posted = False
+        changes: list[JSON] = []
 
         def change(node: JSON) -> None:
-            nonlocal posted
+            changes.clear()
             current = node.get("status") or {}
             wanted = nodes.node_status(kubelet.identity, runtime=self.runtime_version,
                                        previous=current, now=clock.timestamp(),
                                        heartbeat=report)
             if report or nodes.status_differs(current, wanted):
                 node["status"] = wanted
-                posted = True
+                changes[:] = [current, wanted]
 
         await kubelet.client.mutate("nodes", name=name, change=change, subresource="status")
-        if posted:
+        if changes:
+            await self._announce_changes(*changes)
             self.last_report = now
 
     async def renew(self) -> None:
@@ -118,9 +142,12 @@ class Heartbeat:
             await kubelet.clock.sleep(RENEW_INTERVAL)
             if not kubelet.alive.is_set():
                 await kubelet.alive.wait()
+                await self.announce("Starting", "Starting kubelet.")
                 await self.post_status(force=True)      # back: report at once
             try:
                 await self.renew()
                 await self.post_status()
             except errors.StatusError as exc:
                 log.warning("%s: heartbeat failed: %s", kubelet.identity.name, exc)
+            except Exception:                   # a bug must not stop the heartbeats
+                log.exception("%s: heartbeat failed", kubelet.identity.name)

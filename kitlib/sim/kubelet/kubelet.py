@@ -132,22 +132,26 @@ class Kubelet(Component):
     async def run(self) -> None:
         await self.ctx.informers.wait_synced()
         try:
-            while True:
-                try:
-                    await self.heartbeat.register()
-                    break
-                except Exception:
-                    log.exception("%s: registration failed; retrying", self.identity.name)
-                    await self.clock.sleep(RETRY_REGISTRATION)
-            self.registered.set()
+            if not self.registered.is_set():
+                while True:
+                    try:
+                        await self.heartbeat.register()
+                        break
+                    except Exception:
+                        log.exception("%s: registration failed; retrying", self.identity.name)
+                        await self.clock.sleep(RETRY_REGISTRATION)
+                self.registered.set()
             if not self.stopped:
                 self.alive.set()
             await self.heartbeat.beat()
-        finally:
+        except asyncio.CancelledError:
+            # The simulator is shutting down: the node goes with it.
             self.alive.clear()
             self.status_manager.cancel()
             for task in list(self._tasks.values()):
                 task.cancel()
+            self.runtime.close()
+            raise
 
 
 RETRY_REGISTRATION = 7.0

@@ -42,6 +42,19 @@ HEALTHY_CONDITIONS = (
 )
 
 
+#: The events a kubelet records when a condition turns to (type, status).
+CONDITION_EVENTS = {
+    ("MemoryPressure", "False"): "NodeHasSufficientMemory",
+    ("MemoryPressure", "True"): "NodeHasInsufficientMemory",
+    ("DiskPressure", "False"): "NodeHasNoDiskPressure",
+    ("DiskPressure", "True"): "NodeHasDiskPressure",
+    ("PIDPressure", "False"): "NodeHasSufficientPID",
+    ("PIDPressure", "True"): "NodeHasInsufficientPID",
+    ("Ready", "True"): "NodeReady",
+    ("Ready", "False"): "NodeNotReady",
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class NodeIdentity:
     """Everything fixed about one simulated node."""

@@ -44,3 +44,6 @@ class PodIPs:
 
     def __len__(self) -> int:
         return len(self._used)
+
+    def __contains__(self, ip: object) -> bool:
+        return ip in self._used

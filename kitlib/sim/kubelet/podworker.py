@@ -22,7 +22,7 @@ from kitlib.sim.kubelet.books import ContainerBook, PodBook
 from kitlib.sim.kubelet.durations import go_duration
 from kitlib.sim.kubelet.restore import restore
 from kitlib.sim.kubelet.stages import Stage
-from kitlib.sim.kubelet.status import pod_status
+from kitlib.sim.kubelet.status import merge_status, pod_status
 from kitlib.sim.runtime.reference import ReferenceError, parse_reference
 from kitlib.sim.store.records import Record
 
@@ -53,7 +53,7 @@ class PodWorker:
         self._poked = False
         self._changes = 0                   # bumped whenever the books may have changed
         self._status: tuple[int, JSON] | None = None
-        restore(self, saved)
+        self._saved: JSON | None = saved if restore(self, saved) else None
 
     # --- what the kubelet tells it ------------------------------------------------------
 
@@ -305,6 +305,10 @@ class PodWorker:
         if not self.book.admitted or self.book.gone:
             return
         status = self.status()
+        if self._saved is not None:
+            saved, self._saved = self._saved, None
+            if merge_status(saved, status) == saved:
+                self.published = status         # restored as it was: nothing to write
         if final:
             self.published = status
             await self.kubelet.status_manager.flush(self, status)

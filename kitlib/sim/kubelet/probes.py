@@ -1,8 +1,9 @@
 """Liveness, readiness and startup probes, run on the simulated clock.
 
 One probe loop per probe of a running container, as the kubelet's prober runs one worker
-per probe: it waits ``initialDelaySeconds`` after the container started, then probes
-every ``periodSeconds``; ``failureThreshold`` failures (or ``successThreshold`` successes)
+per probe: the first probe comes ``initialDelaySeconds`` after the container started (at
+the earliest one period, except for readiness, which the kubelet triggers at once), then
+one every ``periodSeconds``; ``failureThreshold`` failures (or ``successThreshold`` successes)
 in a row change the result.  Until a startup probe has passed, the other two wait.  Every
 failed probe is an ``Unhealthy`` event with the prober's own wording.  What a probe
 *finds* is the runtime's answer (exec, HTTP GET, TCP connect, gRPC health), so a richer
@@ -98,8 +99,12 @@ async def probe_loop(worker: PodWorker, book: ContainerBook, kind: str, spec: JS
     clock = worker.kubelet.clock
     period = float(spec.get("periodSeconds") or 10)
     started = book.started_at or clock.time()
-    await clock.sleep(max(0.0, started + float(spec.get("initialDelaySeconds") or 0)
-                          - clock.time()))
+    first = float(spec.get("initialDelaySeconds") or 0)
+    if kind != "readiness":
+        # The prober ticks every period; only readiness is also run at once when a
+        # container starts (the kubelet triggers it to become Ready sooner).
+        first = max(first, period)
+    await clock.sleep(max(0.0, started + first - clock.time()))
     last, run = "", 0
     success_needed = int(spec.get("successThreshold") or 1)
     failures_allowed = int(spec.get("failureThreshold") or 3)

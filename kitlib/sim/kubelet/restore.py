@@ -83,11 +83,11 @@ def _restore_container(worker: PodWorker, book: ContainerBook, saved: JSON) -> N
         book.image = book.image or runtime.image_status(image)
 
 
-def restore(worker: PodWorker, status: JSON) -> None:
-    """Rebuild the books from the status a kubelet wrote before (no-op for a new pod)."""
+def restore(worker: PodWorker, status: JSON) -> bool:
+    """Rebuild the books from the status a kubelet wrote before; False for a new pod."""
     pod, kubelet = worker.book, worker.kubelet
     if not status.get("startTime") or "containerStatuses" not in status:
-        return
+        return False
     pod.admitted, pod.start_time = True, status["startTime"]
     sandbox_ready = any(c.get("type") == "PodReadyToStartContainers" and
                         c.get("status") == "True" for c in status.get("conditions") or [])
@@ -108,3 +108,4 @@ def restore(worker: PodWorker, status: JSON) -> None:
     for book in pod.containers:
         if book.name in saved:
             _restore_container(worker, book, saved[book.name])
+    return True

@@ -27,11 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("kitlib.sim.kubelet")
 JSON = dict[str, Any]
 
-#: The registry (generic.py) completes the deletion of an object with a deletionTimestamp
-#: and no finalizers on *any* update, where kube-apiserver does so only when an update
-#: empties its finalizers.  Until that is fixed, a status write would cut a pod's graceful
-#: termination short, so only the final status of a terminating pod is written.
-STATUS_WRITES_WHILE_TERMINATING = False
 #: Seconds between two writes of the same pod's status, per profile.
 COALESCE = {"fast": 0.05, "realistic": 0.1}
 
@@ -48,9 +43,6 @@ class StatusManager:
 
     def set(self, worker: PodWorker, status: JSON) -> None:
         book = worker.book
-        if book.deleting and not STATUS_WRITES_WHILE_TERMINATING and \
-                not (book.pod.get("metadata") or {}).get("finalizers"):
-            return                              # see STATUS_WRITES_WHILE_TERMINATING
         if book.uid not in self._pending:
             last = self._written.get(book.uid)
             due = self.kubelet.clock.time() if last is None else last + self.interval

@@ -374,25 +374,34 @@ class ResourceStore:
             finalizers.append("foregroundDeletion")
         grace = self.strategy.grace_period(obj, options.grace_period_seconds)
         held = bool(finalizers) or self.strategy.deletion_pending(obj)
+        now = self.registry.clock.time()
         if meta.get("deletionTimestamp"):
-            # Already being deleted: a shorter grace period may still be applied.
             if not held and grace == 0:
                 return await self._remove(current, options), True
-            return current, False
+            if grace >= (meta.get("deletionGracePeriodSeconds") or 0):
+                return current, False
+            # Already being deleted: a shorter grace period replaces the longer one (a
+            # kubelet's final grace-0 delete, or `kubectl delete --grace-period=0`).
+            meta["deletionTimestamp"] = _rfc3339(now + grace)
+            meta["deletionGracePeriodSeconds"] = grace
+            return await self._write_deleting(current, obj, options), False
         if not held and grace == 0:
             return await self._remove(current, options), True
-        now = self.registry.clock.time()
         meta["deletionTimestamp"] = _rfc3339(now + grace)
         meta["deletionGracePeriodSeconds"] = grace
         if finalizers:
             meta["finalizers"] = finalizers
         self.strategy.prepare_for_delete(obj)
+        return await self._write_deleting(current, obj, options), False
+
+    async def _write_deleting(self, current: Record, obj: JSON,
+                              options: DeleteOptions) -> Record:
         if options.dry_run:
-            return self._record(obj, rv=current.rv), False
+            return self._record(obj, rv=current.rv)
         record = self.store.update(self.key, obj, prev=current,
                                    fields=self.strategy.field_values(obj))
         await self.store.settled(record.rv)
-        return record, False
+        return record
 
     async def _remove(self, current: Record, options: DeleteOptions) -> Record:
         if options.dry_run:

@@ -69,10 +69,11 @@ class Catalogue:
 
     def image_of(self, ref: ImageReference) -> Image:
         """The Image a pull of ``ref`` leaves on the node (digest derived from the name)."""
+        ref = ref.with_default_tag()
         info = self.find(ref)
         digest = ref.digest or "sha256:" + hashlib.sha256(str(ref).encode()).hexdigest()
         size = info.size_of(ref.tag or "latest") if info else 0
-        return Image(reference=str(ref.with_default_tag()), id=f"{ref.repository}@{digest}",
+        return Image(reference=str(ref), id=f"{ref.repository}@{digest}",
                      digest=digest, size=size)
 
     def missing_message(self, ref: ImageReference) -> str:

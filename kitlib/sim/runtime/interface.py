@@ -165,6 +165,9 @@ class ContainerRuntime(Protocol):
         """Adopt a container the cluster's saved state says is running (after a restart
         of the simulator, the node's processes carry on as if never interrupted)."""
 
+    def close(self) -> None:
+        """The node is going away with the simulator: drop every pending timer."""
+
     # --- what probes ask ----------------------------------------------------------------
     # ``probe`` names the asking probe (liveness, readiness, startup) for runtimes that
     # simulate answers per probe; a runtime that runs real handlers ignores it.

@@ -64,7 +64,7 @@ class ProvisionalRuntime:
         self.clock = clock
         self.catalogue = catalogue or default_catalogue()
         self.timing = self.catalogue.timing(profile)
-        self.pull_faults = pull_faults or PullFaults()
+        self.pull_faults = pull_faults if pull_faults is not None else PullFaults()
         self._annotations = annotations or (lambda _ns, _name: {})
         self._images: dict[str, Image] = {}
         self._sandboxes: dict[str, PodSandbox] = {}
@@ -181,6 +181,12 @@ class ProvisionalRuntime:
         if container is not None:
             for timer in container.timers:
                 timer.cancel()
+
+    def close(self) -> None:
+        for container in self._containers.values():
+            for timer in container.timers:
+                timer.cancel()
+            container.timers.clear()
 
     def _after(self, container: _Container, seconds: float, action: Callable[[], None]) -> None:
         async def later() -> None:

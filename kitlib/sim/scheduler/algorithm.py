@@ -14,11 +14,16 @@ import random
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from kitlib.sim.scheduler import messages
+from kitlib.sim.scheduler import interpodaffinity, messages, topologyspread
 from kitlib.sim.scheduler.cache import NodeInfo
-from kitlib.sim.scheduler.filters import Status, filters_for, run_filters
+from kitlib.sim.scheduler.filters import Filter, Status, filters_for, run_filters
 from kitlib.sim.scheduler.podinfo import PodInfo
+from kitlib.sim.scheduler.podterms import NamespaceLabels
 from kitlib.sim.scheduler.scoring import select_host, total_scores
+
+
+def _no_labels(_namespace: str) -> dict[str, str]:
+    return {}
 
 
 @dataclass(slots=True)
@@ -29,17 +34,33 @@ class Decision:
     plugins: frozenset[str] = frozenset()
     #: Nodes where evicting lower-priority pods would make room (preemption candidates).
     candidates: list[str] = field(default_factory=list)
+    #: Preemption ran and found nothing: a nominatedNodeName from before is cleared.
+    clear_nomination: bool = False
 
 
-def schedule_pod(pod: PodInfo, nodes: Sequence[NodeInfo], *, rng: random.Random) -> Decision:
+def cluster_filters(pod: PodInfo, nodes: Sequence[NodeInfo],
+                    namespace_labels: NamespaceLabels) -> tuple[Filter, ...]:
+    """PodTopologySpread and InterPodAffinity: PreFilter over all nodes, then a Filter."""
+    chosen: list[Filter] = []
+    spread = topologyspread.prefilter(pod, nodes)
+    if spread is not None:
+        chosen.append(lambda _pod, node, state=spread: state.filter(node))
+    affinity = interpodaffinity.prefilter(pod, nodes, namespace_labels)
+    if affinity is not None:
+        chosen.append(lambda _pod, node, state=affinity: state.filter(node))
+    return tuple(chosen)
+
+
+def schedule_pod(pod: PodInfo, nodes: Sequence[NodeInfo], *, rng: random.Random,
+                 namespace_labels: NamespaceLabels = _no_labels) -> Decision:
     if not nodes:
         return Decision(message=messages.NO_NODES)
-    plugins = filters_for(pod)
     names = pod.required.node_names if pod.required is not None else None
     if names is not None and not names:
         text = messages.fit_error(len(nodes), {}, prefilter=messages.TERMS_CONFLICT,
                                   postfilter=messages.preemption(len(nodes), {}))
         return Decision(message=text, plugins=frozenset({"NodeAffinity"}))
+    plugins = filters_for(pod) + cluster_filters(pod, nodes, namespace_labels)
     candidates = nodes if names is None else [n for n in nodes if n.name in names]
     feasible: list[NodeInfo] = []
     statuses: dict[str, Status] = {}
@@ -52,26 +73,38 @@ def schedule_pod(pod: PodInfo, nodes: Sequence[NodeInfo], *, rng: random.Random)
     if feasible:
         if len(feasible) == 1:
             return Decision(node=feasible[0].name)
-        totals = total_scores(pod, feasible, nodes)
+        totals = total_scores(pod, feasible, nodes, namespace_labels)
         return Decision(node=select_host(feasible, totals, rng).name)
-    return _unschedulable(pod, nodes, statuses, narrowed=names is not None)
+    return _unschedulable(pod, nodes, statuses, narrowed=names is not None,
+                          namespace_labels=namespace_labels)
 
 
 def _unschedulable(pod: PodInfo, nodes: Sequence[NodeInfo], statuses: dict[str, Status], *,
-                   narrowed: bool) -> Decision:
+                   narrowed: bool, namespace_labels: NamespaceLabels) -> Decision:
     rejectors = {s.plugin for s in statuses.values()}
     absent: tuple[str, ...] = ()
     if narrowed:
         absent = (messages.absent_reason(["NodeAffinity"]),)
         rejectors.add("NodeAffinity")
     reasons = {name: s.reasons for name, s in statuses.items()}
-    postfilter, candidates = preemption_outcome(pod, nodes, statuses)
+    postfilter, candidates = preemption_outcome(pod, nodes, statuses, namespace_labels)
     text = messages.fit_error(len(nodes), reasons, absent_reasons=absent, postfilter=postfilter)
-    return Decision(message=text, plugins=frozenset(rejectors), candidates=candidates)
+    return Decision(message=text, plugins=frozenset(rejectors), candidates=candidates,
+                    clear_nomination=postfilter.startswith("preemption: 0/"))
 
 
-def preemption_outcome(pod: PodInfo, nodes: Sequence[NodeInfo],
-                       statuses: dict[str, Status]) -> tuple[str, list[str]]:
+def fits_without(pod: PodInfo, node: NodeInfo, victims: list[PodInfo],
+                 nodes: Sequence[NodeInfo], namespace_labels: NamespaceLabels) -> Status | None:
+    """Every filter again, as if ``victims`` had left ``node`` (the preemption dry run)."""
+    trial = node.without(victims)
+    others = [trial if n is node else n for n in nodes]
+    return run_filters(pod, trial, filters_for(pod) + cluster_filters(pod, others,
+                                                                      namespace_labels))
+
+
+def preemption_outcome(pod: PodInfo, nodes: Sequence[NodeInfo], statuses: dict[str, Status],
+                       namespace_labels: NamespaceLabels = _no_labels
+                       ) -> tuple[str, list[str]]:
     """DefaultPreemption.PostFilter's message, and the nodes where preemption would work."""
     if pod.preempt_never:
         return "preemption: " + messages.NEVER_PREEMPTS, []
@@ -90,7 +123,7 @@ def preemption_outcome(pod: PodInfo, nodes: Sequence[NodeInfo],
         if not victims:
             explicit[name] = (messages.NO_VICTIMS,)
             continue
-        retry = run_filters(pod, node.without(victims))
+        retry = fits_without(pod, node, victims, nodes, namespace_labels)
         if retry is None:
             candidates.append(name)
         else:
@@ -100,17 +133,19 @@ def preemption_outcome(pod: PodInfo, nodes: Sequence[NodeInfo],
     return messages.preemption(len(nodes), explicit), []
 
 
-def victims_on(pod: PodInfo, node: NodeInfo) -> list[PodInfo]:
+def victims_on(pod: PodInfo, node: NodeInfo, nodes: Sequence[NodeInfo] = (),
+               namespace_labels: NamespaceLabels = _no_labels) -> list[PodInfo]:
     """SelectVictimsOnNode: the fewest lower-priority pods whose eviction lets ``pod`` fit.
 
     All lower-priority pods are removed, then given back ("reprieved") highest priority
     first while the pod still fits.
     """
+    everyone = list(nodes) or [node]
     lower = sorted((p for p in node.pods.values() if p.priority < pod.priority),
                    key=lambda p: (-p.priority, p.namespace, p.name))
     victims = list(lower)
     for candidate in lower:
         trial = [v for v in victims if v is not candidate]
-        if run_filters(pod, node.without(trial)) is None:
+        if fits_without(pod, node, trial, everyone, namespace_labels) is None:
             victims = trial
     return victims

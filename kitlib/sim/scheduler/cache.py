@@ -25,7 +25,7 @@ class NodeInfo:
 
     __slots__ = ("name", "present", "labels", "taints", "soft_taints", "unschedulable",
                  "allocatable", "allowed_pods", "requested", "non_zero_cpu",
-                 "non_zero_memory", "pods", "ports", "port_numbers", "owners")
+                 "non_zero_memory", "pods", "ports", "port_numbers", "owners", "with_terms")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -43,6 +43,8 @@ class NodeInfo:
         self.ports: Counter[tuple[str, str, int]] = Counter()
         self.port_numbers: Counter[tuple[str, int]] = Counter()   # (protocol, port), any IP
         self.owners: Counter[str] = Counter()
+        #: The pods here with pod (anti-)affinity terms (PodsWithAffinity).
+        self.with_terms: dict[Key, PodInfo] = {}
 
     # --- the node itself ----------------------------------------------------------------
 
@@ -85,6 +87,8 @@ class NodeInfo:
             self.port_numbers[(protocol, port)] += 1
         if pod.owner and not pod.terminating:
             self.owners[pod.owner] += 1
+        if pod.terms:
+            self.with_terms[pod.key] = pod
 
     def remove_pod(self, key: Key) -> PodInfo | None:
         pod = self.pods.pop(key, None)
@@ -98,6 +102,7 @@ class NodeInfo:
             _decrement(self.port_numbers, (protocol, port))
         if pod.owner and not pod.terminating:
             _decrement(self.owners, pod.owner)
+        self.with_terms.pop(key, None)
         return pod
 
     def mark_terminating(self, key: Key) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 from kitlib.sim.scheduler.affinity import (RequiredAffinity, Term, preferred_terms,
                                            required_affinity)
+from kitlib.sim.scheduler.podterms import (PodTerms, SpreadConstraint, pod_terms,
+                                           spread_constraints)
 from kitlib.sim.scheduler.resources import Resource, pod_requests
 
 JSON = dict[str, Any]
@@ -81,6 +83,7 @@ class PodInfo:
     name: str
     uid: str
     resource_version: str
+    labels: dict[str, str]
     priority: int
     requests: Resource
     non_zero_cpu: int
@@ -89,6 +92,8 @@ class PodInfo:
     tolerations: tuple[Toleration, ...]
     required: RequiredAffinity | None
     preferred: tuple[tuple[int, Term], ...]
+    terms: PodTerms              # pod affinity and anti-affinity
+    spread: tuple[SpreadConstraint, ...]
     owner: str                   # uid of the ReplicaSet/RC/StatefulSet that spreads it
     terminating: bool
     gated: bool
@@ -114,14 +119,18 @@ def pod_info(obj: JSON, *, keep_source: bool = False) -> PodInfo:
     spec = obj.get("spec") or {}
     non_zero = pod_requests(spec, non_zero=True)
     priority = spec.get("priority")
+    namespace = str(meta.get("namespace") or "")
+    labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
     return PodInfo(
-        namespace=str(meta.get("namespace") or ""), name=str(meta.get("name") or ""),
+        namespace=namespace, name=str(meta.get("name") or ""),
         uid=str(meta.get("uid") or ""), resource_version=str(meta.get("resourceVersion") or ""),
+        labels=labels,
         priority=priority if isinstance(priority, int) else 0,
         requests=pod_requests(spec), non_zero_cpu=non_zero.cpu,
         non_zero_memory=non_zero.memory, ports=_host_ports(spec),
         tolerations=_tolerations(spec), required=required_affinity(spec),
-        preferred=preferred_terms(spec), owner=_spread_owner(meta),
+        preferred=preferred_terms(spec), terms=pod_terms(spec, namespace, labels),
+        spread=spread_constraints(spec, labels), owner=_spread_owner(meta),
         terminating=bool(meta.get("deletionTimestamp")),
         gated=bool(spec.get("schedulingGates")),
         preempt_never=spec.get("preemptionPolicy") == "Never",

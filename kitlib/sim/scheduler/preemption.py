@@ -20,6 +20,7 @@ from kitlib.sim.scheduler.algorithm import victims_on
 from kitlib.sim.scheduler.cache import Cache
 from kitlib.sim.scheduler.events import SchedulerEvents
 from kitlib.sim.scheduler.podinfo import PodInfo
+from kitlib.sim.scheduler.podterms import NamespaceLabels
 
 log = logging.getLogger("kitlib.sim.scheduler")
 JSON = dict[str, Any]
@@ -43,13 +44,14 @@ class Preemptor:
         self.events = events
         self.clock = clock
 
-    async def preempt(self, pod: PodInfo, candidates: list[str], cache: Cache) -> str:
+    async def preempt(self, pod: PodInfo, candidates: list[str], cache: Cache,
+                      namespace_labels: NamespaceLabels) -> str:
         """Evict the victims on the best candidate node; returns that node's name."""
         choices = {}
         for name in candidates:
             node = cache.nodes.get(name)
             if node is not None:
-                victims = victims_on(pod, node)
+                victims = victims_on(pod, node, cache.node_list(), namespace_labels)
                 if victims:
                     choices[name] = victims
         if not choices:

@@ -64,6 +64,9 @@ class SchedulingQueue:
         self._active: list[tuple[int, float, int, Key]] = []
         self._backoff: list[tuple[float, int, Key]] = []
         self.unschedulable: dict[Key, QueuedPod] = {}
+        #: Unschedulable pods by the plugins that rejected them, for events that concern
+        #: only some plugins (a pod leaving frees resources: only NodeResourcesFit's care).
+        self._by_plugin: dict[str, dict[Key, QueuedPod]] = {}
         self._seq = itertools.count(1)
         self._ready = asyncio.Event()
 
@@ -72,14 +75,19 @@ class SchedulingQueue:
 
     # --- placing pods -------------------------------------------------------------------
 
+    def _leave_unschedulable(self, qp: QueuedPod) -> None:
+        if self.unschedulable.pop(qp.key, None) is not None:
+            for plugin in qp.plugins:
+                self._by_plugin.get(plugin, {}).pop(qp.key, None)
+
     def _to_active(self, qp: QueuedPod) -> None:
-        self.unschedulable.pop(qp.key, None)
+        self._leave_unschedulable(qp)
         qp.where, qp.seq = "active", next(self._seq)
         heapq.heappush(self._active, (-qp.pod.priority, qp.timestamp, qp.seq, qp.key))
         self._ready.set()
 
     def _to_backoff(self, qp: QueuedPod) -> None:
-        self.unschedulable.pop(qp.key, None)
+        self._leave_unschedulable(qp)
         qp.where, qp.seq = "backoff", next(self._seq)
         heapq.heappush(self._backoff, (self.backoff_expiry(qp), qp.seq, qp.key))
 
@@ -114,7 +122,7 @@ class SchedulingQueue:
         qp.pod = pod
         if pod.gated:
             if qp.where in ("active", "backoff", "unschedulable"):
-                self.unschedulable.pop(pod.key, None)
+                self._leave_unschedulable(qp)
                 qp.where, qp.seq = "gated", next(self._seq)
         elif qp.where == "gated":
             qp.timestamp = self.clock.time()
@@ -126,8 +134,8 @@ class SchedulingQueue:
         """The pod was bound, or deleted: forget it (heap entries go stale)."""
         qp = self.pods.pop(key, None)
         if qp is not None:
+            self._leave_unschedulable(qp)
             qp.where = ""
-            self.unschedulable.pop(key, None)
 
     def pop_nowait(self) -> QueuedPod | None:
         """The next pod to schedule, now in flight; None when activeQ is empty."""
@@ -160,6 +168,8 @@ class SchedulingQueue:
             return
         qp.where, qp.seq = "unschedulable", next(self._seq)
         self.unschedulable[qp.key] = qp
+        for plugin in plugins:
+            self._by_plugin.setdefault(plugin, {})[qp.key] = qp
 
     def retry_later(self, qp: QueuedPod) -> None:
         """An error, not a verdict: try again after the back-off."""
@@ -176,6 +186,13 @@ class SchedulingQueue:
                 self._wake(qp)
                 moved += 1
         return moved
+
+    def move_rejected_by(self, plugins: frozenset[str]) -> int:
+        """Wake the unschedulable pods any of ``plugins`` rejected."""
+        found: dict[Key, QueuedPod] = {}
+        for plugin in plugins:
+            found.update(self._by_plugin.get(plugin, {}))
+        return self.move(lambda qp: True, among=found.values()) if found else 0
 
     # --- the timers ---------------------------------------------------------------------
 

@@ -38,8 +38,11 @@ FIELD_MANAGER = "kube-scheduler"
 #: events library names the reporting instance "<controller>-<hostname>".
 HOST = "kit-control-plane"
 TERMINAL = ("Succeeded", "Failed")
-#: Plugins whose rejection a deleted (or finished) pod may lift: it frees what it held.
-FREED_BY_POD_REMOVAL = frozenset({"NodeResourcesFit", "NodePorts"})
+#: Plugins whose rejection a pod leaving may lift (it frees resources and ports, or it no
+#: longer repels, attracts or skews), and those a pod arriving may lift.
+HELPED_BY_POD_REMOVAL = frozenset({"NodeResourcesFit", "NodePorts", "InterPodAffinity",
+                                   "PodTopologySpread"})
+HELPED_BY_POD_ARRIVAL = frozenset({"InterPodAffinity", "PodTopologySpread"})
 
 
 class Scheduler(Component):
@@ -58,6 +61,7 @@ class Scheduler(Component):
         self.preemptor = Preemptor(self.client, self.events, ctx.clock)
         self.pods = ctx.informers("pods")
         self.nodes = ctx.informers("nodes")
+        self.namespaces = ctx.informers("namespaces")
         self.pods.add_handler(self._on_pod)
         self.nodes.add_handler(self._on_node)
 
@@ -79,8 +83,8 @@ class Scheduler(Component):
         if kind == "DELETED" or (node and record.fields.get("status.phase") in TERMINAL):
             self.queue.delete(key)
             removed = self.cache.remove_pod(key)
-            if removed is not None and self.queue.unschedulable:
-                self.queue.move(lambda qp: bool(qp.plugins & FREED_BY_POD_REMOVAL))
+            if removed is not None:
+                self.queue.move_rejected_by(HELPED_BY_POD_REMOVAL)
             return
         if node:
             self.queue.delete(key)
@@ -100,15 +104,28 @@ class Scheduler(Component):
             queued.pod.resource_version = pod.resource_version   # only its status moved
 
     def _observe_assigned(self, key: Key, node: str, record: Record) -> None:
+        """An assigned pod seen in the API: count it (or confirm our assumption)."""
         known = self.cache.pod_on(key)
-        if known is not None and self.cache.assigned.get(key) == node:
+        arrived = known is None or self.cache.assigned.get(key) != node
+        if not arrived and known is not None:
+            arrived = known.source is not None      # our own binding, seen for the first time
             known.resource_version = str(record.rv)
-            known.source = None             # confirmed: the spec is no longer needed
-            if not known.terminating and b'"deletionTimestamp"' in record.raw:
+            known.source = None                     # the spec is no longer needed
+            if record.labels != known.labels:       # relabelled: selectors see it anew
+                arrived = True
+                self.cache.add_pod(pod_info(record.object()), node)
+            elif not known.terminating and b'"deletionTimestamp"' in record.raw:
                 if (record.object().get("metadata") or {}).get("deletionTimestamp"):
                     self.cache.nodes[node].mark_terminating(key)
-            return
-        self.cache.add_pod(pod_info(record.object()), node)
+        else:
+            self.cache.add_pod(pod_info(record.object()), node)
+        if arrived:
+            # AssignedPodAdded: pods waiting to be near it (or spread around it) may now fit.
+            self.queue.move_rejected_by(HELPED_BY_POD_ARRIVAL)
+
+    def _namespace_labels(self, name: str) -> dict[str, str]:
+        record = self.namespaces.get("", name)
+        return record.labels if record is not None else {}
 
     # --- the scheduling loop ------------------------------------------------------------
 
@@ -139,7 +156,8 @@ class Scheduler(Component):
                 or record.fields.get("spec.schedulerName") != SCHEDULER_NAME or pod.terminating):
             self.queue.delete(pod.key)
             return
-        decision = schedule_pod(pod, self.cache.node_list(), rng=self.rng)
+        decision = schedule_pod(pod, self.cache.node_list(), rng=self.rng,
+                                namespace_labels=self._namespace_labels)
         if decision.node:
             await self._bind(queued, decision.node)
         else:
@@ -151,9 +169,11 @@ class Scheduler(Component):
         try:
             await self.client.bind(namespace=pod.namespace, name=pod.name, node=node)
         except errors.StatusError as exc:
-            # Bound by someone else, or deleted, or refused: forget the assumption; a pod
-            # still pending is tried again after its back-off.
-            self.cache.remove_pod(pod.key)
+            # Bound by someone else, or deleted, or refused: forget the assumption (unless
+            # the watch has already replaced it with the truth); a pod still pending is
+            # tried again after its back-off.
+            if self.cache.pod_on(pod.key) is pod:
+                self.cache.remove_pod(pod.key)
             log.info("binding %s/%s to %s failed: %s", pod.namespace, pod.name, node, exc)
             self.queue.retry_later(queued)
             return
@@ -165,15 +185,18 @@ class Scheduler(Component):
     async def _failed(self, queued: QueuedPod, decision: Decision) -> None:
         pod = queued.pod
         self.queue.unschedulable_now(queued, decision.plugins)
-        nominated = ""
+        nominated: str | None = "" if decision.clear_nomination else None
         if decision.candidates:
-            nominated = await self.preemptor.preempt(pod, decision.candidates, self.cache)
+            nominated = await self.preemptor.preempt(pod, decision.candidates, self.cache,
+                                                     self._namespace_labels) or None
         await self.events.emit(pod.reference(), type="Warning", reason="FailedScheduling",
                                action="Scheduling", note=messages.truncate_note(decision.message))
         await self._set_unschedulable(pod, decision.message, nominated=nominated)
 
-    async def _set_unschedulable(self, pod: PodInfo, message: str, *, nominated: str) -> None:
-        """updatePod: PodScheduled=False/Unschedulable with the message, if it changed."""
+    async def _set_unschedulable(self, pod: PodInfo, message: str, *,
+                                 nominated: str | None) -> None:
+        """updatePod: PodScheduled=False/Unschedulable with the message, and the nominated
+        node (None: leave it; "": clear it), written only if something changed."""
         now = self.ctx.clock.timestamp()
 
         def change(obj: JSON) -> JSON | None:
@@ -183,16 +206,20 @@ class Scheduler(Component):
                       "lastTransitionTime": now, "reason": "Unschedulable",
                       "message": message}
             old = next((c for c in conditions if c.get("type") == "PodScheduled"), None)
-            changed = bool(nominated) and status.get("nominatedNodeName") != nominated
-            if nominated:
-                status["nominatedNodeName"] = nominated
+            renominate = nominated is not None and status.get("nominatedNodeName",
+                                                              "") != nominated
+            if renominate:
+                if nominated:
+                    status["nominatedNodeName"] = nominated
+                else:
+                    status.pop("nominatedNodeName", None)
             if old is None:
                 conditions.append(wanted)
                 return obj
             if old.get("status") == "False":
                 wanted["lastTransitionTime"] = old.get("lastTransitionTime")
             if all(old.get(k) == wanted[k] for k in ("status", "reason", "message")) \
-                    and not changed:
+                    and not renominate:
                 raise _Unchanged
             old.clear()
             old.update(wanted)

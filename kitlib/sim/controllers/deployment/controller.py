@@ -51,23 +51,24 @@ class DeploymentController(Controller):
     # --- informer handlers (quick: they only queue keys) ---------------------------------
 
     def _deployment_changed(self, kind: str, record: Record, prev: Record | None) -> None:
-        namespace, name = record.namespace, record.name
         if kind == "DELETED":
-            self._selectors.get(namespace, {}).pop(name, None)
-            self._recreate.get(namespace, set()).discard(name)
-            self._checks.pop(key_of(record), None)
+            self.forget(record.namespace, record.name)
             return
-        spec = (record.object().get("spec") or {})
-        try:
-            selector = from_label_selector(spec.get("selector"))
-        except errors.BadRequest:
-            selector = NOTHING
+        self.queue.add(key_of(record))
+
+    def note(self, namespace: str, name: str, *, selector: LabelSelector,
+             recreate: bool) -> None:
+        """What the handlers need to know of a Deployment (its sync parsed it anyway)."""
         self._selectors.setdefault(namespace, {})[name] = selector
-        if (spec.get("strategy") or {}).get("type") == "Recreate":
+        if recreate:
             self._recreate.setdefault(namespace, set()).add(name)
         else:
             self._recreate.get(namespace, set()).discard(name)
-        self.queue.add(key_of(record))
+
+    def forget(self, namespace: str, name: str) -> None:
+        self._selectors.get(namespace, {}).pop(name, None)
+        self._recreate.get(namespace, set()).discard(name)
+        self._checks.pop(f"{namespace}/{name}", None)
 
     def _replica_set_changed(self, kind: str, record: Record, prev: Record | None) -> None:
         if kind == "MODIFIED" and prev is not None and prev.rv == record.rv:
@@ -136,6 +137,10 @@ async def sync_deployment(ctl: DeploymentController, namespace: str, name: str) 
     try:
         selector = from_label_selector(raw_selector)
     except errors.BadRequest:
+        selector = NOTHING
+    recreate = (spec.get("strategy") or {}).get("type") == "Recreate"
+    ctl.note(namespace, name, selector=selector, recreate=recreate)
+    if selector is NOTHING:
         return
     replica_sets = await claim_replica_sets(ctl, deployment, selector)
     r = Rollout(ctl, deployment, replica_sets, selector=selector)
@@ -146,7 +151,7 @@ async def sync_deployment(ctl: DeploymentController, namespace: str, name: str) 
     if spec.get("paused") or await is_scaling_event(r):
         await sync_scaling(r)
         return
-    if (spec.get("strategy") or {}).get("type") == "Recreate":
+    if recreate:
         await rollout_recreate(r)
     else:
         await rollout_rolling(r)

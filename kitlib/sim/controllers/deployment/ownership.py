@@ -54,6 +54,8 @@ class ReplicaSetIndex:
         self._controller: dict[tuple[str, str], JSON | None] = {}
         self._owned: dict[tuple[str, str], set[str]] = {}
         self._orphans: dict[str, set[str]] = {}
+        # (namespace, replica set) -> (resourceVersion, the object parsed): read-only
+        self._parsed: dict[tuple[str, str], tuple[int, JSON]] = {}
 
     def observe(self, kind: str, record: Record) -> tuple[str | None, str | None]:
         """Note a change; returns the owning Deployment's name before and after it."""
@@ -62,8 +64,9 @@ class ReplicaSetIndex:
         self._forget(key)
         if kind == "DELETED":
             return before, None
-        meta = orjson.loads(record.raw).get("metadata") or {}
-        ref = controller_ref({"metadata": meta})
+        obj = orjson.loads(record.raw)
+        self._parsed[key] = (record.rv, obj)
+        ref = controller_ref(obj)
         self._controller[key] = ref
         owner = _deployment_owner(ref)
         if ref is None:
@@ -72,8 +75,19 @@ class ReplicaSetIndex:
             self._owned.setdefault((record.namespace, owner), set()).add(record.name)
         return before, owner
 
+    def parsed(self, record: Record) -> JSON:
+        """The ReplicaSet of ``record``, parsed once per version (never edit it in place)."""
+        key = (record.namespace, record.name)
+        known = self._parsed.get(key)
+        if known is not None and known[0] == record.rv:
+            return known[1]
+        obj = orjson.loads(record.raw)
+        self._parsed[key] = (record.rv, obj)
+        return obj
+
     def _forget(self, key: tuple[str, str]) -> None:
         namespace, name = key
+        self._parsed.pop(key, None)
         if key not in self._controller:
             return
         ref = self._controller.pop(key)
@@ -117,7 +131,7 @@ async def claim_replica_sets(ctl: DeploymentController, deployment: JSON,
         record = informer.get(namespace, rs_name)
         if record is None:
             continue
-        rs = record.object()
+        rs = ctl.index.parsed(record)
         if (controller_ref(rs) or {}).get("uid") != uid:
             continue                    # a namesake's leftover; not ours
         if selector.matches(record.labels):

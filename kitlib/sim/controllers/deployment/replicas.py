@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Iterable, Sequence
 
-from kitlib.sim.controllers.deployment.hashing import templates_equal
+from kitlib.sim.controllers.deployment.hashing import without_hash
 from kitlib.sim.controllers.deployment.history import (desired_replicas_annotation,
                                                        max_replicas_annotation)
 
@@ -149,9 +149,9 @@ def by_size_newer(replica_sets: Iterable[RS]) -> list[RS]:
 
 def find_new_replica_set(deployment: JSON, replica_sets: Sequence[RS]) -> RS | None:
     """The oldest ReplicaSet whose template is the Deployment's (``FindNewReplicaSet``)."""
-    template = (deployment.get("spec") or {}).get("template")
+    wanted = without_hash((deployment.get("spec") or {}).get("template"))
     for rs in by_creation(replica_sets):
-        if templates_equal((rs.get("spec") or {}).get("template"), template):
+        if without_hash((rs.get("spec") or {}).get("template")) == wanted:
             return rs
     return None
 

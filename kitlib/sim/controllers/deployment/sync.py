@@ -31,6 +31,17 @@ REPLICA_SETS = "replicasets.apps"
 DEPLOYMENTS = "deployments.apps"
 
 
+def editable(rs: RS) -> RS:
+    """A copy of ``rs`` whose metadata, annotations and spec may be changed.
+
+    ReplicaSets come from the shared index's parsed copies and are never edited in
+    place; a shallow copy of the parts a sync changes is all a write needs.
+    """
+    meta = dict(rs.get("metadata") or {})
+    meta["annotations"] = dict(meta.get("annotations") or {})
+    return {**rs, "metadata": meta, "spec": dict(rs.get("spec") or {})}
+
+
 def _volatile_free(obj: JSON) -> JSON:
     meta = {k: v for k, v in obj.get("metadata", {}).items()
             if k not in ("resourceVersion", "managedFields")}
@@ -120,7 +131,7 @@ class Rollout:
         return await self._create_new_replica_set(old, new_revision), old
 
     async def _sync_new_replica_set(self, existing: RS, new_revision: int) -> RS:
-        changed = copy.deepcopy(existing)
+        changed = editable(existing)
         annotated = history.set_new_replica_set_annotations(
             self.d, changed, new_revision, exists=True, desired=self.desired,
             maximum=self.max_replicas)
@@ -223,7 +234,7 @@ class Rollout:
                 rs, self.desired, self.max_replicas):
             return False, rs
         before = counts.spec_replicas(rs)
-        changed = copy.deepcopy(rs)
+        changed = editable(rs)
         changed["spec"]["replicas"] = size
         history.set_replicas_annotations(changed, self.desired, self.max_replicas)
         written = await self.update_replica_set(rs, changed)
