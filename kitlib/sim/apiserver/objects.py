@@ -96,12 +96,13 @@ def selectors(request: web.Request, res: ResourceType) -> tuple[labels.LabelSele
 
 def matching(api: ApiContext, res: ResourceType, namespace: str | None,
              label_sel: labels.LabelSelector, field_sel: fields.FieldSelector) -> list[Record]:
+    storage = api.storage(res)
     name = field_sel.value_of("metadata.name")
     if name is not None and namespace is not None:
-        one = api.store.get(res.key, namespace, name)
+        one = storage.find(namespace=namespace, name=name)
         candidates = [one] if one is not None else []
     else:
-        candidates = list(api.store.list(res.key, namespace))
+        candidates = list(storage.list(namespace))
     found = [r for r in candidates
              if label_sel.matches(r.labels) and field_sel.matches(r.fields)]
     found.sort(key=lambda r: (r.namespace, r.name))

@@ -66,6 +66,7 @@ class _Encoder:
         self.first = True
 
     def line(self, kind: str, record: Record) -> bytes:
+        record = self.api.storage(self.res).present(record)
         if self.form == "Table":
             # Only the first event of a watch carries the column definitions.
             table = tables.table(self.api, self.res, [record], request=self.request,
@@ -98,7 +99,7 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
     bookmarks = request.query.get("allowWatchBookmarks", "") in ("true", "1")
     send_initial = request.query.get("sendInitialEvents", "") in ("true", "1")
     encoder = _Encoder(request, api, res)
-    watcher = Watcher(resource=res.key, namespace=info.namespace, labels=label_sel,
+    watcher = Watcher(resource=res.store_key, namespace=info.namespace, labels=label_sel,
                       fields=field_sel)
     response: web.StreamResponse | None = None
     try:

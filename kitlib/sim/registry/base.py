@@ -17,6 +17,14 @@ from kitlib.sim.machinery.validation import name_is_dns_subdomain
 JSON = dict[str, Any]
 
 
+class Presenter(Protocol):
+    """Converts between a view's shape and the stored shape of the same objects."""
+
+    def to_view(self, stored: JSON) -> JSON: ...
+
+    def from_view(self, shown: JSON) -> JSON: ...
+
+
 class Transaction(Protocol):
     """What a write took from shared pools (ClusterIPs, NodePorts): kept or given back."""
 
@@ -140,6 +148,10 @@ class ResourceType:
     strategy: Strategy = field(default_factory=Strategy, compare=False)
     # Where the kind's defaulting and validation errors are reported: Go's "Pod", "Deployment".
     list_kind: str = ""
+    #: For a view of another resource's objects (events.k8s.io Events are core Events): that
+    #: resource's key, and the presenter converting between the two shapes.
+    storage: str = ""
+    presenter: Presenter | None = field(default=None, compare=False)
 
     @property
     def api_version(self) -> str:
@@ -151,8 +163,13 @@ class ResourceType:
 
     @property
     def key(self) -> str:
-        """The store's name for this resource: ``pods``, ``deployments.apps``."""
+        """The registry's name for this resource: ``pods``, ``deployments.apps``."""
         return self.group_resource
+
+    @property
+    def store_key(self) -> str:
+        """Where its objects are stored (another resource's key for a view)."""
+        return self.storage or self.group_resource
 
     def list_kind_name(self) -> str:
         return self.list_kind or f"{self.kind}List"

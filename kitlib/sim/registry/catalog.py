@@ -23,6 +23,7 @@ from kitlib.sim.registry.core.secret import SecretStrategy
 from kitlib.sim.registry.core.service import ServiceStrategy
 from kitlib.sim.registry.core.serviceaccount import ServiceAccountStrategy
 from kitlib.sim.registry.discovery.endpointslice import EndpointSliceStrategy
+from kitlib.sim.registry.events.conversion import EventsPresenter
 from kitlib.sim.registry.events.event import EventsV1Strategy
 
 ALL = ("all",)
@@ -83,7 +84,8 @@ def build(*, rng: random.Random | None = None) -> tuple[ResourceType, ...]:
                      strategy=EndpointSliceStrategy()),
         ResourceType(group="events.k8s.io", version="v1", kind="Event", plural="events",
                      singular="event", namespaced=True, short_names=("ev",),
-                     strategy=EventsV1Strategy()),
+                     strategy=EventsV1Strategy(), storage="events",
+                     presenter=EventsPresenter()),
     )
 
 

@@ -9,7 +9,7 @@ versioned and announced to watchers in the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from kitlib.sim.clock import Clock
 from kitlib.sim.machinery import errors
@@ -78,6 +78,10 @@ class ResourceStore:
         self.resource = resource
         self.strategy = resource.strategy
         self.key = resource.key
+        # Where the objects live: another resource's store for views (events.k8s.io Events
+        # are the core Events, shown in another shape).
+        self.store_key = resource.store_key
+        self.presenter = resource.presenter
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -106,13 +110,33 @@ class ResourceStore:
     # --- reads --------------------------------------------------------------------------
 
     def get(self, *, namespace: str | None, name: str) -> Record:
-        record = self.store.get(self.key, self._ns(namespace), name)
+        record = self.store.get(self.store_key, self._ns(namespace), name)
         if record is None:
             raise self.not_found(name)
-        return record
+        return self.present(record)
 
     def find(self, *, namespace: str | None, name: str) -> Record | None:
-        return self.store.get(self.key, self._ns(namespace), name)
+        record = self.store.get(self.store_key, self._ns(namespace), name)
+        return None if record is None else self.present(record)
+
+    def list(self, namespace: str | None = None) -> Iterator[Record]:
+        """Every stored object (of one namespace), as clients of this resource see it."""
+        for record in self.store.list(self.store_key, namespace):
+            yield self.present(record)
+
+    def present(self, record: Record) -> Record:
+        """A stored record as this resource shows it (itself, unless this is a view)."""
+        if self.presenter is None:
+            return record
+        obj = self.presenter.to_view(record.object())
+        return make_record(obj, rv=record.rv, fields=self.strategy.field_values(obj))
+
+    def _stored(self, obj: JSON) -> tuple[JSON, dict[str, str]]:
+        """What to store for an object of this resource's shape, and its fields."""
+        if self.presenter is None:
+            return obj, self.strategy.field_values(obj)
+        stored = self.presenter.from_view(obj)
+        return stored, self.registry.fields_for(self.store_key, stored)
 
     # --- create -------------------------------------------------------------------------
 
@@ -187,7 +211,7 @@ class ResourceStore:
         base = prefix[:63 - _SUFFIX_LENGTH] if len(prefix) > 63 - _SUFFIX_LENGTH else prefix
         for _ in range(10):
             name = base + "".join(rand.choice(_SUFFIX_ALPHABET) for _ in range(_SUFFIX_LENGTH))
-            if self.store.get(self.key, namespace, name) is None:
+            if self.store.get(self.store_key, namespace, name) is None:
                 return name
         return name
 
@@ -200,12 +224,13 @@ class ResourceStore:
             meta = obj["metadata"]
             name, ns = meta["name"], self._ns(meta.get("namespace"))
             self._check_namespace(ns, name)
-            if self.store.get(self.key, ns, name) is not None:
+            if self.store.get(self.store_key, ns, name) is not None:
                 raise errors.AlreadyExists(resource=self.resource.plural,
                                            group=self.resource.group, name=name)
             if options.dry_run:
                 raise _DryRun(make_record(obj, rv=0, fields=self.strategy.field_values(obj)))
-            record = self.store.create(self.key, obj, fields=self.strategy.field_values(obj))
+            stored, fields = self._stored(obj)
+            record = self.present(self.store.create(self.store_key, stored, fields=fields))
         except _DryRun as dry:
             _finish(txn, keep=False)
             return dry.record
@@ -228,7 +253,7 @@ class ResourceStore:
         """
         options = options or WriteOptions()
         ns = self._ns(namespace)
-        current = self.store.get(self.key, ns, name)
+        current = self.store.get(self.store_key, ns, name)
         if current is None:
             allowed = self.strategy.allow_create_on_update if create_missing is None \
                 else create_missing
@@ -239,14 +264,15 @@ class ResourceStore:
             obj.setdefault("metadata", {}).pop("resourceVersion", None)
             return await self.create(obj, namespace=ns, options=options,
                                      operation=operation), True
-        old = current.object()
-        new = transform(current.object())
+        shown = self.present(current)
+        old = shown.object()
+        new = transform(shown.object())
         self._check_url_identity(new, namespace=ns, name=name)
         new, txn = self.prepare_update(new, old, subresource=options.subresource,
                                        options=options, operation=operation)
         if _same(new, old) or options.dry_run:
             _finish(txn, keep=False)
-            return (current if _same(new, old) else self._record(new, rv=current.rv)), False
+            return (shown if _same(new, old) else self._record(new, rv=current.rv)), False
         meta = new["metadata"]
         if meta.get("deletionTimestamp") and not meta.get("finalizers") \
                 and not meta.get("deletionGracePeriodSeconds") \
@@ -256,10 +282,10 @@ class ResourceStore:
             _finish(txn, keep=False)
             return await self._remove(current, DeleteOptions()), False
         _finish(txn, keep=True)
-        record = self.store.update(self.key, new, prev=current,
-                                   fields=self.strategy.field_values(new))
+        stored, fields = self._stored(new)
+        record = self.store.update(self.store_key, stored, prev=current, fields=fields)
         await self.store.settled(record.rv)
-        return record, False
+        return self.present(record), False
 
     def _check_url_identity(self, obj: JSON, *, namespace: str, name: str) -> None:
         meta = obj.setdefault("metadata", {})
@@ -353,10 +379,10 @@ class ResourceStore:
         if self.key == "namespaces" and name in IMMORTAL_NAMESPACES:
             raise errors.Forbidden(f'namespaces "{name}" is forbidden: this namespace may not '
                                    f'be deleted', details={"name": name, "kind": "namespaces"})
-        current = self.store.get(self.key, ns, name)
+        current = self.store.get(self.store_key, ns, name)
         if current is None:
             raise self.not_found(name)
-        obj = current.object()
+        obj = self.present(current).object()
         meta = obj["metadata"]
         if options.precondition_uid and options.precondition_uid != meta.get("uid"):
             raise self.conflict(name, f"Precondition failed: UID in precondition: "
@@ -379,7 +405,7 @@ class ResourceStore:
             if not held and grace == 0:
                 return await self._remove(current, options), True
             if grace >= (meta.get("deletionGracePeriodSeconds") or 0):
-                return current, False
+                return self.present(current), False
             # Already being deleted: a shorter grace period replaces the longer one (a
             # kubelet's final grace-0 delete, or `kubectl delete --grace-period=0`).
             meta["deletionTimestamp"] = _rfc3339(now + grace)
@@ -398,18 +424,18 @@ class ResourceStore:
                               options: DeleteOptions) -> Record:
         if options.dry_run:
             return self._record(obj, rv=current.rv)
-        record = self.store.update(self.key, obj, prev=current,
-                                   fields=self.strategy.field_values(obj))
+        stored, fields = self._stored(obj)
+        record = self.store.update(self.store_key, stored, prev=current, fields=fields)
         await self.store.settled(record.rv)
-        return record
+        return self.present(record)
 
     async def _remove(self, current: Record, options: DeleteOptions) -> Record:
         if options.dry_run:
-            return current
-        final = self.store.delete(self.key, current)
+            return self.present(current)
+        final = self.store.delete(self.store_key, current)
         self.strategy.deleted(final.object())
         await self.store.settled(final.rv)
-        return final
+        return self.present(final)
 
 
 class _DryRun(Exception):

@@ -94,18 +94,16 @@ def parse_reference(image: str) -> ImageReference:
         raise ReferenceError(f"invalid repository name ({image}), cannot specify 64-byte "
                              "hexadecimal strings")
     # Split off a tag or digest before looking for the domain (ports contain ':' too).
-    name, digest = image, ""
-    if "@" in name:
-        name, _, digest = name.partition("@")
-    tag = ""
-    colon = name.rfind(":")
-    if colon > name.rfind("/"):
+    name, at, digest = image.partition("@")
+    tag, colon = "", name.rfind(":")
+    has_tag = colon > name.rfind("/")
+    if has_tag:
         name, tag = name[:colon], name[colon + 1:]
     domain, remainder = _split_domain(name)
     if remainder.lower() != remainder:
         raise ReferenceError(f"invalid reference format: repository name ({remainder}) "
                              "must be lowercase")
-    full = f"{domain}/{remainder}" + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
+    full = f"{domain}/{remainder}" + (f":{tag}" if has_tag else "") + (f"@{digest}" if at else "")
     match = _REFERENCE.fullmatch(full)
     if match is None or not image:
         raise ReferenceError("invalid reference format")
