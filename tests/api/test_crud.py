@@ -153,7 +153,8 @@ def test_binding_assigns_a_node(http: Http, namespace: str) -> None:
     assert response.json()["status"] == "Success"
     pod = http.get(f"/api/v1/namespaces/{namespace}/pods/bindme").json()
     assert pod["spec"]["nodeName"] == "kit-worker"
-    assert {"type": "PodScheduled", "status": "True"}.items() <= pod["status"]["conditions"][0].items()
+    scheduled = [c for c in pod["status"]["conditions"] if c["type"] == "PodScheduled"]
+    assert scheduled and scheduled[0]["status"] == "True"
     again = http.post(f"/api/v1/namespaces/{namespace}/pods/bindme/binding", {
         "target": {"kind": "Node", "name": "kit-worker2"}})
     assert again.status_code == 409

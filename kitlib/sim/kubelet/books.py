@@ -1,19 +1,11 @@
-"""What a kubelet knows about one pod and each of its containers, and the facts it derives.
+"""What a kubelet knows about one pod and each of its containers.
 
-The pod worker keeps these books; the stages (``stages.yaml``) select on the *facts*
-computed here, never on the books directly.  Facts are strings, as selector values are:
-
-pod:        admitted ("true"|"false"), sandbox (none|ready|stopped), deleting, gone,
-            removing, alive (a container is running or stopping), phase (as getPhase
-            computes it), mainDone (every regular container finished for good)
-container:  name, kind (init|sidecar|regular), turn (its predecessors let it start),
-            state (new|pulled|created|running|stopping|exited|waiting), reason,
-            image (present|absent|invalid), pullPolicy, runtime (none|running|exited),
-            restart (the restart policy wants it run again), crashBackoff (active|clear),
-            liveness / startup (success|failure|unknown), specChanged; and pod.* above
-
-Message variables: container, image, pod (name_namespace(uid)), error, pullTime,
-pullTotal, imageSize, backoff.
+The pod worker keeps these books: the pod's sandbox and IP, and for each container its
+state in the kubelet's own terms (new, pulled, created, running, stopping, exited,
+waiting), its attempts and how the last ones ended, its probe results.  The rules that
+read them the way the real kubelet does live here too: whose turn it is among init
+containers, whether the restart policy wants an ended container back.  Stages see the
+books only through ``facts``.
 """
 
 from __future__ import annotations

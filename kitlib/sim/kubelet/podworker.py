@@ -14,16 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from string import Template
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from kitlib.sim.kubelet import books as bk
 from kitlib.sim.kubelet.actions import VERBS_BY_NAME, ActionError
 from kitlib.sim.kubelet.books import ContainerBook, PodBook
-from kitlib.sim.kubelet.durations import go_duration
+from kitlib.sim.kubelet.facts import Facts, container_facts, crash_key, pod_facts, variables
 from kitlib.sim.kubelet.restore import restore
 from kitlib.sim.kubelet.stages import Stage
 from kitlib.sim.kubelet.status import merge_status, pod_status
-from kitlib.sim.runtime.reference import ReferenceError, parse_reference
 from kitlib.sim.store.records import Record
 
 if TYPE_CHECKING:
@@ -34,7 +33,6 @@ JSON = dict[str, Any]
 Subject = PodBook | ContainerBook
 #: More firings than this in one step means stages that feed each other without pause.
 MAX_FIRINGS = 200
-_EPSILON = 1e-6
 
 
 class PodWorker:
@@ -97,57 +95,10 @@ class PodWorker:
         self.poke()
 
     def crash_key(self, book: ContainerBook) -> str:
-        return f"{self.book.uid}/{book.name}"
-
-    # --- facts ----------------------------------------------------------------------------
-
-    def pod_facts(self) -> Facts:
-        pod = self.book
-        facts = Facts({"admitted": _b(pod.admitted), "sandbox": pod.sandbox_state,
-                       "deleting": _b(pod.deleting), "gone": _b(pod.gone),
-                       "removing": _b(pod.removing), "alive": _b(bk.alive(pod)),
-                       "mainDone": _b(bk.main_done(pod))})
-        facts.lazy["phase"] = lambda: self.status()["phase"]     # costly: only if asked
-        return facts
-
-    def container_facts(self, book: ContainerBook, pod: Facts, now: float) -> Facts:
-        """The container's facts, with the pod's under ``pod.`` (flat, as selectors read)."""
-        facts = Facts({"pod." + key: value for key, value in pod.items()})
-        facts.lazy["pod.phase"] = lambda: pod.get("phase") or ""
-        facts.update({
-            "name": book.name, "kind": book.kind, "state": book.state, "reason": book.reason,
-            "turn": _b(bk.turn(self.book, book)),
-            "pullPolicy": book.spec.get("imagePullPolicy") or "IfNotPresent",
-            "runtime": book.runtime_state,
-            "restart": _b(bk.wants_restart(self.book, book, pod["mainDone"] == "true")),
-            "liveness": book.liveness, "startup": book.startup,
-            "specChanged": _b(book.running_spec is not None and book.state == "running"
-                              and book.spec is not book.running_spec
-                              and book.spec != book.running_spec)})
-        if book.state == "new":
-            facts["image"] = self._image_fact(book)
-        if book.exit is not None:
-            active = self.kubelet.crash_backoff.remaining(
-                self.crash_key(book), book.exit.status.finished_at, now=now) > _EPSILON
-            facts["crashBackoff"] = "active" if active else "clear"
-        return facts
-
-    def _image_fact(self, book: ContainerBook) -> str:
-        image = book.spec.get("image", "")
-        try:
-            parse_reference(image)
-        except ReferenceError as exc:
-            book.error = f'couldn\'t parse image name "{image}": {exc}'
-            return "invalid"
-        return "present" if self.kubelet.runtime.image_status(image) else "absent"
+        return crash_key(self.book, book)
 
     def variables(self, subject: Subject) -> dict[str, str]:
-        out = {"pod": self.book.formatted, "error": getattr(subject, "error", "")}
-        if isinstance(subject, ContainerBook):
-            out.update(container=subject.name, image=subject.spec.get("image", ""),
-                       backoff=go_duration(self.kubelet.crash_backoff.get(
-                           self.crash_key(subject))))
-        return out
+        return variables(self.book, subject, crash_backoff=self.kubelet.crash_backoff)
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -170,9 +121,13 @@ class PodWorker:
             self.kubelet.worker_done(self)
 
     def _subjects(self, now: float) -> list[tuple[str, Subject, Facts]]:
-        pod_facts = self.pod_facts()
-        out: list[tuple[str, Subject, Facts]] = [("", self.book, pod_facts)]
-        out += [(c.name, c, self.container_facts(c, pod_facts, now)) for c in self.book.containers]
+        kubelet = self.kubelet
+        pod = pod_facts(self.book, phase=lambda: self.status()["phase"])
+        out: list[tuple[str, Subject, Facts]] = [("", self.book, pod)]
+        out += [(c.name, c, container_facts(self.book, c, pod, now=now,
+                                            crash_backoff=kubelet.crash_backoff,
+                                            present=kubelet.runtime.image_status))
+                for c in self.book.containers]
         return out
 
     def _replan(self, now: float) -> None:
@@ -317,23 +272,6 @@ class PodWorker:
             self.kubelet.status_manager.set(self, status)
 
 
-class Facts(dict[str, str]):
-    """Facts for selectors; the costly ones are computed when a selector first asks."""
-
-    def __init__(self, values: dict[str, str]) -> None:
-        super().__init__(values)
-        self.lazy: dict[str, Callable[[], str]] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        if key in self:
-            return self[key]
-        compute = self.lazy.get(key)
-        if compute is None:
-            return default
-        value = self[key] = compute()
-        return value
-
-
 def _slim(pod: JSON) -> JSON:
     """The pod as a worker keeps it: without what it never reads (managedFields, the
     container statuses it computes itself), a fraction of the size for 10,000 pods."""
@@ -343,10 +281,6 @@ def _slim(pod: JSON) -> JSON:
         for key in ("containerStatuses", "initContainerStatuses"):
             status.pop(key, None)
     return pod
-
-
-def _b(value: bool) -> str:
-    return "true" if value else "false"
 
 
 def _render(text: str, variables: dict[str, str]) -> str:

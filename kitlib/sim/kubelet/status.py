@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kitlib.sim.kubelet.books import ContainerBook, PodBook, Termination
+from kitlib.sim.kubelet.phase import any_started, get_phase, is_sidecar
 
 JSON = dict[str, Any]
 KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
@@ -90,81 +91,6 @@ def container_status(book: ContainerBook, *, default_reason: str) -> JSON:
     return out
 
 
-def _is_sidecar(spec: JSON) -> bool:
-    return spec.get("restartPolicy") == "Always"
-
-
-def _any_started(regular: list[JSON]) -> bool:
-    """HasAnyRegularContainerStarted: one is running or has terminated."""
-    return any("running" in s["state"] or "terminated" in s["state"] for s in regular)
-
-
-def get_phase(spec: JSON, init: list[JSON], regular: list[JSON], *, terminal: bool) -> str:
-    """kubelet's getPhase, on API container statuses."""
-    by_name = {s["name"]: s for s in init + regular}
-    pending_init = pending_sidecars = failed_init = 0
-    unknown = running = waiting = stopped = succeeded = 0
-    for container in spec.get("initContainers") or []:
-        status = by_name.get(container.get("name"))
-        state = (status or {}).get("state") or {}
-        last = (status or {}).get("lastState") or {}
-        if _is_sidecar(container):
-            if status is None:
-                unknown += 1
-            elif "running" in state:
-                pending_sidecars += 0 if status.get("started") else 1
-                running += 1
-            elif "waiting" in state and "terminated" not in last:
-                pending_sidecars += 1
-                waiting += 1
-            continue
-        if status is None or "running" in state:
-            pending_init += 1
-        elif "terminated" in state:
-            failed_init += state["terminated"].get("exitCode", 0) != 0
-        elif "waiting" in state:
-            if "terminated" in last:
-                failed_init += last["terminated"].get("exitCode", 0) != 0
-            else:
-                pending_init += 1
-        else:
-            pending_init += 1
-    for container in spec.get("containers") or []:
-        status = by_name.get(container.get("name"))
-        state = (status or {}).get("state") or {}
-        if status is None:
-            unknown += 1
-        elif "running" in state:
-            running += 1
-        elif "terminated" in state:
-            stopped += 1
-            succeeded += state["terminated"].get("exitCode", 0) == 0
-        elif "waiting" in state:
-            if "terminated" in ((status.get("lastState") or {})):
-                stopped += 1
-            else:
-                waiting += 1
-        else:
-            unknown += 1
-    policy = spec.get("restartPolicy") or "Always"
-    if failed_init and policy == "Never":
-        return "Failed"
-    regular_started = _any_started(regular)
-    if pending_init or (pending_sidecars and not regular_started) or waiting:
-        return "Pending"
-    if running and not unknown:
-        return "Running"
-    if not running and stopped and not unknown:
-        if terminal:
-            return "Succeeded" if stopped == succeeded else "Failed"
-        if policy == "Always":
-            return "Running"
-        if stopped == succeeded:
-            return "Succeeded"
-        return "Failed" if policy == "Never" else "Running"
-    return "Pending"
-
-
 def _condition(kind: str, status: str, reason: str = "", message: str = "") -> JSON:
     out: JSON = {"type": kind, "status": status}
     if reason:
@@ -187,14 +113,14 @@ def conditions(pod: PodBook, spec: JSON, init: list[JSON], regular: list[JSON],
     incomplete = []
     for container in spec.get("initContainers") or []:
         status = statuses.get(container.get("name")) or {}
-        if _is_sidecar(container):
+        if is_sidecar(container):
             if not status.get("started"):
                 incomplete.append(container["name"])
             continue
         term = (status.get("state") or {}).get("terminated")
         if not term or term.get("exitCode", 0) != 0:
             incomplete.append(container["name"])
-    regular_started = _any_started(regular)
+    regular_started = any_started(regular)
     if phase == "Succeeded":
         out.append(_condition("Initialized", "True", "PodCompleted"))
     elif regular_started or not incomplete:
@@ -203,7 +129,7 @@ def conditions(pod: PodBook, spec: JSON, init: list[JSON], regular: list[JSON],
         out.append(_condition("Initialized", "False", "ContainersNotInitialized",
                               f"containers with incomplete status: {_names(incomplete)}"))
     unready = [c["name"] for c in spec.get("initContainers") or []
-               if _is_sidecar(c) and not (statuses.get(c["name"]) or {}).get("ready")]
+               if is_sidecar(c) and not (statuses.get(c["name"]) or {}).get("ready")]
     unready += [c["name"] for c in spec.get("containers") or []
                 if not (statuses.get(c["name"]) or {}).get("ready")]
     if phase in ("Succeeded", "Failed"):

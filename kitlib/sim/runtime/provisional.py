@@ -21,21 +21,18 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable
 
 from kitlib.sim.clock import Clock
+from kitlib.sim.runtime.answers import AnnotationLookup, ProbeAnswers
 from kitlib.sim.runtime.catalogue import Catalogue, ImageInfo, default_catalogue
 from kitlib.sim.runtime.commands import ProcessPlan, plan_process
 from kitlib.sim.runtime.faults import PullFaults
 from kitlib.sim.runtime.interface import (EXIT_SIGKILL, EXIT_SIGTERM, CRIError, ContainerConfig,
-                                          ExecResult, ExitStatus, HttpResponse, Image,
-                                          NetworkError, PodSandbox, PullError, Pulled,
+                                          ExitStatus, Image, PodSandbox, PullError, Pulled,
                                           StartError)
 from kitlib.sim.runtime.reference import parse_reference
 
-ANNOTATION_PREFIX = "sim.kit.dev/probe."
-#: Reads a pod's current annotations (namespace, name) -> annotations.
-AnnotationLookup = Callable[[str, str], Mapping[str, str]]
 
 
 @dataclass(eq=False)
@@ -53,7 +50,7 @@ class _Container:
     timers: list[asyncio.Task[None]] = field(default_factory=list)
 
 
-class ProvisionalRuntime:
+class ProvisionalRuntime(ProbeAnswers):
     name = "containerd"
     version = "2.0.2"
 
@@ -224,72 +221,3 @@ class ProvisionalRuntime:
             return False
         container.hung = hang
         return True
-
-    # --- what probes ask ----------------------------------------------------------------
-
-    def _override(self, container: _Container, probe: str) -> str | None:
-        sandbox = container.sandbox
-        annotations = self._annotations(sandbox.namespace, sandbox.name)
-        for key in (f"{ANNOTATION_PREFIX}{container.config.name}.{probe}",
-                    f"{ANNOTATION_PREFIX}{probe}"):
-            value = annotations.get(key)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return None
-
-    def _running(self, container_id: str, port: int, host: str) -> _Container:
-        container = self._containers.get(container_id)
-        address = f"{host or (container.sandbox.ip if container else '')}:{port}"
-        if container is None or container.state != "running":
-            raise NetworkError(f"dial tcp {address}: connect: connection refused")
-        return container
-
-    def _refuse_unless_listening(self, container: _Container, port: int, host: str) -> None:
-        info, config = container.info, container.config
-        default = not config.command and not config.args     # the image's own server
-        if info is not None and info.ports and default and port not in info.ports:
-            raise NetworkError(f"dial tcp {host or container.sandbox.ip}:{port}: connect: "
-                               "connection refused")
-
-    async def exec_sync(self, container_id: str, command: tuple[str, ...], *,
-                        timeout: float, probe: str = "") -> ExecResult:
-        container = self._containers.get(container_id)
-        if container is None or container.state != "running":
-            raise CRIError("container is not in running state")
-        override = self._override(container, probe) if probe else None
-        if override and override.startswith("fail"):
-            return ExecResult(exit_code=1, output=override[5:].strip())
-        return ExecResult(exit_code=0)
-
-    async def http_get(self, container_id: str, *, port: int, path: str,
-                       scheme: str = "HTTP", host: str = "",
-                       headers: tuple[tuple[str, str], ...] = (), timeout: float,
-                       probe: str = "") -> HttpResponse:
-        container = self._running(container_id, port, host)
-        override = self._override(container, probe) if probe else None
-        if override and override.startswith("fail"):
-            detail = override[5:].strip()
-            return HttpResponse(status=int(detail) if detail.isdigit() else 500)
-        if override is None:
-            self._refuse_unless_listening(container, port, host)
-        return HttpResponse(status=200)
-
-    async def tcp_connect(self, container_id: str, *, port: int, host: str = "",
-                          timeout: float, probe: str = "") -> None:
-        container = self._running(container_id, port, host)
-        override = self._override(container, probe) if probe else None
-        if override and override.startswith("fail"):
-            raise NetworkError(f"dial tcp {host or container.sandbox.ip}:{port}: connect: "
-                               "connection refused")
-        if override is None:
-            self._refuse_unless_listening(container, port, host)
-
-    async def grpc_health(self, container_id: str, *, port: int, service: str = "",
-                          timeout: float, probe: str = "") -> str:
-        container = self._running(container_id, port, "")
-        override = self._override(container, probe) if probe else None
-        if override and override.startswith("fail"):
-            return "NOT_SERVING"
-        if override is None:
-            self._refuse_unless_listening(container, port, "")
-        return "SERVING"
