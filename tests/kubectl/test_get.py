@@ -366,9 +366,6 @@ def test_get_the_scale_subresource(kubectl: Kubectl, namespace: str) -> None:
                       namespace=namespace) == "2"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "the printers have no table for autoscaling/v1 Scale (a real server prints NAME, DESIRED, "
-    "AVAILABLE, AGE); the simulator falls back to NAME, AGE"))
 def test_scale_subresource_table(kubectl: Kubectl, namespace: str) -> None:
     kubectl.ok("apply", "-f", "-", namespace=namespace, input=manifest(deployment("sct")))
     assert_table(kubectl.ok("get", "deploy", "sct", "--subresource=scale",

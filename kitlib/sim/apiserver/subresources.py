@@ -16,6 +16,7 @@ from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.apiserver.patching import patch_transform
 from kitlib.sim.apiserver.respond import respond, success_status
 from kitlib.sim.machinery import errors, labels
+from kitlib.sim.printers import to_table
 from kitlib.sim.registry.base import ResourceType
 from kitlib.sim.registry.options import DeleteOptions
 
@@ -77,7 +78,15 @@ async def scale(request: web.Request, api: ApiContext, res: ResourceType,
     storage = api.storage(res)
     if request.method == "GET":
         record = storage.get(namespace=info.namespace, name=info.name)
-        return respond(scale_of(record.object(), res))
+        scale_obj = scale_of(record.object(), res)
+        want = objects.wanted(request)
+        if want.form == "Table":
+            return respond(to_table(group="autoscaling", resource="scale", objects=[scale_obj],
+                                    now=api.clock.now(), resource_version=str(record.rv),
+                                    include_object=request.query.get("includeObject",
+                                                                     "Metadata")),
+                           encoding=want.encoding)
+        return respond(scale_obj, encoding=want.encoding)
     if request.method not in ("PUT", "PATCH"):
         raise errors.MethodNotAllowed()
     options = decoding.write_options(request, subresource="scale")

@@ -32,6 +32,7 @@ PRINTERS: dict[tuple[str, str], Printer] = {
     ("", "replicationcontrollers"): workloads.REPLICATION_CONTROLLERS,
     ("apps", "deployments"): workloads.DEPLOYMENTS,
     ("apps", "replicasets"): workloads.REPLICA_SETS,
+    ("autoscaling", "scale"): workloads.SCALES,
     ("", "services"): services.SERVICES,
     ("", "endpoints"): services.ENDPOINTS,
     ("discovery.k8s.io", "endpointslices"): services.ENDPOINT_SLICES,

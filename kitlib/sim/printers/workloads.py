@@ -127,3 +127,20 @@ def print_replication_controller(obj: JSON, now: datetime) -> Row:
 DEPLOYMENTS = Printer(DEPLOYMENT_COLUMNS, print_deployment)
 REPLICA_SETS = Printer(REPLICA_SET_COLUMNS, print_replica_set)
 REPLICATION_CONTROLLERS = Printer(REPLICATION_CONTROLLER_COLUMNS, print_replication_controller)
+
+# ``kubectl get deploy x --subresource=scale``: the autoscaling/v1 Scale of a workload.
+SCALE_COLUMNS = (
+    NAME,
+    Column("Desired", type="integer", description="How many replicas the workload asks for."),
+    Column("Available", type="integer", description="How many replicas it has now."),
+    AGE,
+)
+
+
+def print_scale(obj: JSON, now: datetime) -> Row:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    return Row([name_of(obj), spec.get("replicas", 0), status.get("replicas", 0),
+                since(parse_time(creation_of(obj)), now=now)])
+
+
+SCALES = Printer(SCALE_COLUMNS, print_scale)
