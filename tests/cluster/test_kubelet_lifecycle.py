@@ -187,3 +187,25 @@ def test_readiness_messages_name_the_unready_containers(core: client.CoreV1Api,
     ready = condition(core, namespace, "pair", "Ready")
     assert (ready.status, ready.reason) == ("False", "ContainersNotReady")
     assert pod(core, namespace, "pair").spec.node_name == WORKER
+
+
+def test_missing_config_map_waits_in_container_creating(core: client.CoreV1Api, sim: Any,
+                                                        namespace: str) -> None:
+    volumes = [{"name": "config", "configMap": {"name": "settings"}}]
+    make_pod(core, namespace, "mounts", [container("web", "nginx")], volumes=volumes)
+    make_pod(core, namespace, "env", [container("web", "nginx", env=[{
+        "name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "mode"}}}])])
+    wait_for(lambda: messages(core, namespace, "mounts", "FailedMount"), what="FailedMount")
+    assert messages(core, namespace, "mounts", "FailedMount") == [
+        'MountVolume.SetUp failed for volume "config" : configmap "settings" not found']
+    assert state_of(core, namespace, "mounts", "web") == "waiting:ContainerCreating"
+    wait_for(lambda: state_of(core, namespace, "env", "web") ==
+             "waiting:CreateContainerConfigError", what="CreateContainerConfigError")
+    assert status_of(core, namespace, "env", "web").state.waiting.message == \
+        'configmap "settings" not found'
+    assert messages(core, namespace, "env", "Failed") == ['Error: configmap "settings" not found']
+    core.create_namespaced_config_map(namespace, {"metadata": {"name": "settings"},
+                                                  "data": {"mode": "fast"}})
+    advance(sim, 11)                                    # the kubelet's next attempt
+    for name in ("mounts", "env"):
+        wait_for(lambda name=name: is_ready(core, namespace, name), what=f"{name} running")

@@ -89,4 +89,6 @@ def test_node_columns() -> None:
         ("Name", 0), ("Status", 0), ("Roles", 0), ("Age", 0), ("Version", 0),
         ("Internal-IP", 1), ("External-IP", 1), ("OS-Image", 1), ("Kernel-Version", 1),
         ("Container-Runtime", 1)]
-    assert table["columnDefinitions"][1]["description"] == "The status of the node"
+    assert table["columnDefinitions"][1]["description"] == (
+        "Ready or NotReady from the node's Ready condition (Unknown without one), plus "
+        "SchedulingDisabled when it is cordoned.")

@@ -349,6 +349,6 @@ def test_pod_table_columns() -> None:
                        ("Node", "string", "", 1), ("Nominated Node", "string", "", 1),
                        ("Readiness Gates", "string", "", 1)]
     assert table["columnDefinitions"][3]["description"] == (
-        "The number of times the containers in this pod have been restarted and when the last "
-        "container in this pod has restarted.")
+        "How many times the pod's containers have been restarted, and how long ago the last "
+        "restart was.")
     assert "conditions" not in table["rows"][0]

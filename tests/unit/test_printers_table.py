@@ -43,7 +43,8 @@ def test_namespace_table_as_a_real_server_encodes_it() -> None:
             {"name": "Name", "type": "string", "format": "name", "description": NAME_DOC,
              "priority": 0},
             {"name": "Status", "type": "string", "format": "",
-             "description": "The status of the namespace", "priority": 0},
+             "description": "The namespace's phase: Active, or Terminating while it is being "
+                            "deleted.", "priority": 0},
             {"name": "Age", "type": "string", "format": "",
              "description": CREATION_TIMESTAMP_DOC, "priority": 0}],
         "rows": [{"cells": ["default", "Active", "11d"], "object": {
@@ -55,7 +56,7 @@ def test_namespace_table_as_a_real_server_encodes_it() -> None:
     assert list(metadata) == ["name", "uid", "resourceVersion", "creationTimestamp", "labels",
                               "managedFields"]
     assert list(table) == ["kind", "apiVersion", "metadata", "columnDefinitions", "rows"]
-    assert "\n\nPopulated by the system." in CREATION_TIMESTAMP_DOC
+    assert "metadata.creationTimestamp" in CREATION_TIMESTAMP_DOC
 
 
 def test_include_object_none_and_object() -> None:

@@ -41,13 +41,37 @@ async def admit_pod(worker: PodWorker, pod: Subject) -> None:
     pod.start_time = pod.start_time or worker.kubelet.clock.timestamp()
 
 
+#: Volume sources whose object must exist before the pod can start (unless optional).
+_MOUNTED_OBJECTS = (("configMap", "name", "configmaps", "configmap"),
+                    ("secret", "secretName", "secrets", "secret"))
+
+
+async def mount_volumes(worker: PodWorker, pod: Subject) -> None:
+    """The volume manager's SetUp: a ConfigMap or Secret volume needs its object."""
+    assert isinstance(pod, PodBook)
+    for volume in pod.spec.get("volumes") or []:
+        for key, field, resource, kind in _MOUNTED_OBJECTS:
+            source = volume.get(key)
+            if not isinstance(source, dict) or source.get("optional"):
+                continue
+            name = source.get(field, "")
+            if worker.kubelet.read(resource, pod.namespace, name) is None:
+                raise ActionError(f'MountVolume.SetUp failed for volume "{volume.get("name")}" '
+                                  f': {kind} "{name}" not found')
+
+
 async def run_pod_sandbox(worker: PodWorker, pod: Subject) -> None:
     assert isinstance(pod, PodBook)
     kubelet = worker.kubelet
     if pod.spec.get("hostNetwork"):
         pod.ip = kubelet.identity.internal_ip
     else:
-        pod.ip = kubelet.ips.allocate()
+        try:
+            pod.ip = kubelet.ips.allocate()
+        except RuntimeError as exc:             # kindnet's host-local range is used up
+            raise ActionError('rpc error: code = Unknown desc = failed to setup network for '
+                              'sandbox: plugin type="ptp" failed (add): failed to allocate '
+                              f"for range 0: {exc}") from None
     pod.sandbox = kubelet.runtime.run_pod_sandbox(
         namespace=pod.namespace, name=pod.name, uid=pod.uid, ip=pod.ip,
         host_network=bool(pod.spec.get("hostNetwork")),
@@ -84,6 +108,12 @@ async def delete_pod(worker: PodWorker, pod: Subject) -> None:
 
 
 async def forget_pod(worker: PodWorker, pod: Subject) -> None:
+    worker.finished = True
+
+
+async def retire_pod(worker: PodWorker, pod: Subject) -> None:
+    """A finished pod: write its last status, then stop working on it."""
+    await worker.publish(final=True)
     worker.finished = True
 
 
@@ -214,8 +244,10 @@ async def record_restart(worker: PodWorker, book: Subject) -> None:
 
 
 VERBS_BY_NAME: dict[str, Verb] = {
-    "AdmitPod": admit_pod, "RunPodSandbox": run_pod_sandbox, "StopPodSandbox": stop_pod_sandbox,
-    "DeletePod": delete_pod, "ForgetPod": forget_pod, "PullImage": pull_image,
+    "AdmitPod": admit_pod, "MountVolumes": mount_volumes, "RunPodSandbox": run_pod_sandbox,
+    "StopPodSandbox": stop_pod_sandbox,
+    "DeletePod": delete_pod, "ForgetPod": forget_pod, "RetirePod": retire_pod,
+    "PullImage": pull_image,
     "UseImage": use_image, "CreateContainer": create_container,
     "StartContainer": start_container, "ObserveExit": observe_exit,
     "StopContainer": stop_container, "RecordRestart": record_restart,

@@ -79,6 +79,8 @@ class PodBook:
     pod: JSON
     containers: list[ContainerBook]
     admitted: bool = False
+    volumes: str = "pending"        # pending | mounted | failed
+    error: str = ""                 # the last failure's text (a volume that did not mount)
     sandbox_state: str = "none"
     sandbox: PodSandbox | None = None
     ip: str = ""

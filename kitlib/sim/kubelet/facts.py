@@ -4,7 +4,8 @@ Stages (``stages.yaml``) never look at the kubelet's books directly; they match 
 facts, so the books can change shape without the data changing.  Facts are flat strings,
 as label selector values are (a container sees its pod's facts under ``pod.``):
 
-pod:        admitted ("true"|"false"), sandbox (none|ready|stopped), deleting, gone,
+pod:        admitted ("true"|"false"), volumes (pending|mounted|failed),
+            sandbox (none|ready|failed|stopped), deleting, gone,
             removing, alive (a container is running or stopping), phase (as getPhase
             computes it; computed only when a selector asks), mainDone (every regular
             container finished for good)
@@ -55,7 +56,8 @@ def flag(value: bool) -> str:
 
 
 def pod_facts(pod: PodBook, *, phase: Callable[[], str]) -> Facts:
-    facts = Facts({"admitted": flag(pod.admitted), "sandbox": pod.sandbox_state,
+    facts = Facts({"admitted": flag(pod.admitted), "volumes": pod.volumes,
+                   "sandbox": pod.sandbox_state,
                    "deleting": flag(pod.deleting), "gone": flag(pod.gone),
                    "removing": flag(pod.removing), "alive": flag(bk.alive(pod)),
                    "mainDone": flag(bk.main_done(pod))})

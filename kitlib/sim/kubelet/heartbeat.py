@@ -138,8 +138,9 @@ class Heartbeat:
     async def beat(self) -> None:
         """Forever: renew the lease and check the status, every 10 s, while running."""
         kubelet = self.kubelet
+        # Nodes started together do not beat together (100 leases in one instant).
+        await kubelet.clock.sleep(kubelet.clock.jitter(0, RENEW_INTERVAL))
         while True:
-            await kubelet.clock.sleep(RENEW_INTERVAL)
             if not kubelet.alive.is_set():
                 await kubelet.alive.wait()
                 await self.announce("Starting", "Starting kubelet.")
@@ -151,3 +152,4 @@ class Heartbeat:
                 log.warning("%s: heartbeat failed: %s", kubelet.identity.name, exc)
             except Exception:                   # a bug must not stop the heartbeats
                 log.exception("%s: heartbeat failed", kubelet.identity.name)
+            await kubelet.clock.sleep(RENEW_INTERVAL)

@@ -184,9 +184,7 @@ class PodWorker:
             try:
                 variables.update(await VERBS_BY_NAME[stage.do](self, subject) or {})
             except ActionError as exc:
-                variables["error"] = exc.message
-                if isinstance(subject, ContainerBook):
-                    subject.error = exc.message
+                variables["error"] = subject.error = exc.message
                 if stage.on_error is None:
                     log.warning("%s: %s failed: %s", self.book.formatted, stage.do, exc.message)
                     return
@@ -209,6 +207,8 @@ class PodWorker:
         for key, value in changes.items():
             if key == "admitted":
                 subject.admitted = value == "true"
+            elif key == "volumes":
+                subject.volumes = value
             elif key == "sandbox":
                 subject.sandbox_state = value
             elif key == "removing":

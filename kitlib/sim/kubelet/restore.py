@@ -88,7 +88,7 @@ def restore(worker: PodWorker, status: JSON) -> bool:
     pod, kubelet = worker.book, worker.kubelet
     if not status.get("startTime") or "containerStatuses" not in status:
         return False
-    pod.admitted, pod.start_time = True, status["startTime"]
+    pod.admitted, pod.start_time, pod.volumes = True, status["startTime"], "mounted"
     sandbox_ready = any(c.get("type") == "PodReadyToStartContainers" and
                         c.get("status") == "True" for c in status.get("conditions") or [])
     pod.ip = status.get("podIP", "")

@@ -25,7 +25,7 @@ PROFILES = ("fast", "realistic")
 EVENT_TYPES = ("Normal", "Warning")
 #: Settable by `next`: a container's state, reason and message; the pod's flags.
 NEXT_KEYS = {"container": {"state", "reason", "message"},
-             "pod": {"admitted", "sandbox", "removing"}}
+             "pod": {"admitted", "volumes", "sandbox", "removing"}}
 
 
 class StageError(ValueError):

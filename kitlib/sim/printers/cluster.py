@@ -15,52 +15,37 @@ from kitlib.sim.printers.table import AGE, NAME, Column, Printer, Row, creation_
 
 JSON = dict[str, Any]
 
-NAMESPACE_COLUMNS = (NAME, Column("Status", description="The status of the namespace"), AGE)
+NAMESPACE_COLUMNS = (NAME, Column("Status", description=(
+    "The namespace's phase: Active, or Terminating while it is being deleted.")), AGE)
 
 CONFIG_MAP_COLUMNS = (
     NAME,
     Column("Data", description=(
-        "Data contains the configuration data. Each key must consist of alphanumeric "
-        "characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the "
-        "BinaryData field. The keys stored in Data must not overlap with the keys in the "
-        "BinaryData field, this is enforced during validation process.")),
+        "How many keys the ConfigMap holds, in data and binaryData together.")),
     AGE,
 )
 
 SECRET_COLUMNS = (
     NAME,
     Column("Type", description=(
-        "Used to facilitate programmatic handling of secret data. More info: "
-        "https://kubernetes.io/docs/concepts/configuration/secret/#secret-types")),
-    Column("Data", description=(
-        "Data contains the secret data. Each key must consist of alphanumeric characters, '-', "
-        "'_' or '.'. The serialized form of the secret data is a base64 encoded string, "
-        "representing the arbitrary (possibly non-string) data value here. Described in "
-        "https://tools.ietf.org/html/rfc4648#section-4")),
+        "The secret's type, e.g. Opaque or kubernetes.io/tls, which tells what keys it should "
+        "hold. See https://kubernetes.io/docs/concepts/configuration/secret/#secret-types")),
+    Column("Data", description="How many keys the secret's data holds."),
     AGE,
 )
 
 SERVICE_ACCOUNT_COLUMNS = (
     NAME,
     Column("Secrets", description=(
-        "Secrets is a list of the secrets in the same namespace that pods running using this "
-        "ServiceAccount are allowed to use. Pods are only limited to this list if this service "
-        "account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". "
-        "The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. "
-        "Prefer separate namespaces to isolate access to mounted secrets. This field should not "
-        "be used to find auto-generated service account token secrets for use outside of pods. "
-        "Instead, tokens can be requested directly using the TokenRequest API, or service "
-        "account token secrets can be manually created. More info: "
-        "https://kubernetes.io/docs/concepts/configuration/secret")),
+        "How many secrets the service account lists in its secrets field (usually 0 since "
+        "Kubernetes 1.24, which stopped creating token secrets for it).")),
     AGE,
 )
 
 LEASE_COLUMNS = (
     NAME,
     Column("Holder", description=(
-        "holderIdentity contains the identity of the holder of a current lease. If Coordinated "
-        "Leader Election is used, the holder identity must be equal to the elected "
-        "LeaseCandidate.metadata.name field.")),
+        "Who holds the lease now (spec.holderIdentity), e.g. the current leader's identity.")),
     AGE,
 )
 

@@ -21,31 +21,20 @@ from kitlib.sim.printers.table import NAME_DOC, Column, Printer, Row, name_of
 JSON = dict[str, Any]
 
 COLUMNS = (
-    Column("Last Seen", description="The time at which the most recent occurrence of this event "
-                                    "was recorded."),
-    Column("Type", description="Type of this event (Normal, Warning), new types could be added "
-                               "in the future"),
-    Column("Reason", description="This should be a short, machine understandable string that "
-                                 "gives the reason for the transition into the object's current "
-                                 "status."),
-    Column("Object", description="The object that this event is about."),
+    Column("Last Seen", description="How long ago the event last happened."),
+    Column("Type", description="Normal for routine news, Warning for something going wrong."),
+    Column("Reason", description="A short CamelCase word for why the event happened, e.g. "
+                                 "Scheduled, Pulled or BackOff."),
+    Column("Object", description="The kind and name of the object the event is about, e.g. "
+                                 "pod/web-0."),
     Column("Subobject", priority=1, description=(
-        "If referring to a piece of an object instead of an entire object, this string should "
-        "contain a valid JSON/Go field access statement, such as "
-        "desiredState.manifest.containers[2]. For example, if the object reference is to a "
-        "container within a pod, this would take on a value like: \"spec.containers{name}\" "
-        "(where \"name\" refers to the name of the container that triggered the event) or if no "
-        "container name is specified \"spec.containers[2]\" (container with index 2 in this "
-        "pod). This syntax is chosen only to have some well-defined way of referencing a part of "
-        "an object.")),
-    Column("Source", priority=1, description="The component reporting this event. Should be a "
-                                             "short machine understandable string."),
-    Column("Message", description="A human-readable description of the status of this "
-                                  "operation."),
-    Column("First Seen", priority=1, description="The time at which the event was first "
-                                                 "recorded. (Time of server receipt is in "
-                                                 "TypeMeta.)"),
-    Column("Count", priority=1, description="The number of times this event has occurred."),
+        "Which part of the object the event concerns, e.g. spec.containers{app} for one "
+        "container of a pod; empty when it concerns the whole object.")),
+    Column("Source", priority=1, description="The component that reported the event, followed "
+                                             "by its host when known, e.g. kubelet, node-1."),
+    Column("Message", description="What happened, in words meant for people."),
+    Column("First Seen", priority=1, description="How long ago the event first happened."),
+    Column("Count", priority=1, description="How many times the event has happened so far."),
     Column("Name", priority=1, format="name", description=NAME_DOC),
 )
 

@@ -16,33 +16,24 @@ from kitlib.sim.printers.table import AGE, NAME, Column, Printer, Row, creation_
 
 JSON = dict[str, Any]
 
-_ADDRESSES_DOC = (
-    "List of addresses reachable to the node. Queried from cloud provider, if available. More "
-    "info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is "
-    "declared as mergeable, but the merge key is not sufficiently unique, which can cause data "
-    "corruption when it is merged. Callers should instead use a full-replacement patch. See "
-    "https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change "
-    "during the lifetime of a Node. However, there are some exceptions where this may not be "
-    "possible, such as Pods that inherit a Node's address in its own status or consumers of the "
-    "downward API (status.hostIP)."
-)
-
 COLUMNS = (
     NAME,
-    Column("Status", description="The status of the node"),
-    Column("Roles", description="The roles of the node"),
+    Column("Status", description="Ready or NotReady from the node's Ready condition (Unknown "
+                                 "without one), plus SchedulingDisabled when it is cordoned."),
+    Column("Roles", description="The node's roles, read from its node-role.kubernetes.io/<role> "
+                                "and kubernetes.io/role labels."),
     AGE,
-    Column("Version", description="Kubelet Version reported by the node."),
-    Column("Internal-IP", priority=1, description=_ADDRESSES_DOC),
-    Column("External-IP", priority=1, description=_ADDRESSES_DOC),
-    Column("OS-Image", priority=1, description="OS Image reported by the node from "
-                                               "/etc/os-release (e.g. Debian GNU/Linux 7 "
-                                               "(wheezy))."),
-    Column("Kernel-Version", priority=1, description="Kernel Version reported by the node from "
-                                                     "'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."),
-    Column("Container-Runtime", priority=1, description="ContainerRuntime Version reported by "
-                                                        "the node through runtime remote API "
-                                                        "(e.g. containerd://1.4.2)."),
+    Column("Version", description="The version of the kubelet running on the node."),
+    Column("Internal-IP", priority=1, description="The node's InternalIP address, as listed in "
+                                                  "its status."),
+    Column("External-IP", priority=1, description="The node's ExternalIP address, if it has "
+                                                  "one."),
+    Column("OS-Image", priority=1, description="The operating system the node runs, as named in "
+                                               "its /etc/os-release."),
+    Column("Kernel-Version", priority=1, description="The node's kernel release, as `uname -r` "
+                                                     "prints it."),
+    Column("Container-Runtime", priority=1, description="The container runtime and its version, "
+                                                        "e.g. containerd://1.7.24."),
 )
 
 ROLE_PREFIX = "node-role.kubernetes.io/"

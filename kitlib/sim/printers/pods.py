@@ -30,34 +30,22 @@ JSON = dict[str, Any]
 
 COLUMNS = (
     NAME,
-    Column("Ready", description="The aggregate readiness state of this pod for accepting "
-                                "traffic."),
-    Column("Status", description="The aggregate status of the containers in this pod."),
-    Column("Restarts", description="The number of times the containers in this pod have been "
-                                   "restarted and when the last container in this pod has "
-                                   "restarted."),
+    Column("Ready", description="How many of the pod's containers (sidecars included) are "
+                                "ready, out of how many it has."),
+    Column("Status", description="A one-word summary of the pod's state, worked out from its "
+                                 "phase and its containers, e.g. Running or CrashLoopBackOff."),
+    Column("Restarts", description="How many times the pod's containers have been restarted, "
+                                   "and how long ago the last restart was."),
     AGE,
-    Column("IP", priority=1, description="podIP address allocated to the pod. Routable at least "
-                                         "within the cluster. Empty if not yet allocated."),
-    Column("Node", priority=1, description=(
-        "NodeName indicates in which node this pod is scheduled. If empty, this pod is a "
-        "candidate for scheduling by the scheduler defined in schedulerName. Once this field is "
-        "set, the kubelet for this node becomes responsible for the lifecycle of this pod. This "
-        "field should not be used to express a desire for the pod to be scheduled on a specific "
-        "node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename")),
+    Column("IP", priority=1, description="The pod's IP address inside the cluster, once it has "
+                                         "been given one."),
+    Column("Node", priority=1, description="The node the pod is scheduled to, if any."),
     Column("Nominated Node", priority=1, description=(
-        "nominatedNodeName is set only when this pod preempts other pods on the node, but it "
-        "cannot be scheduled right away as preemption victims receive their graceful "
-        "termination periods. This field does not guarantee that the pod will be scheduled on "
-        "this node. Scheduler may decide to place the pod elsewhere if other nodes become "
-        "available sooner. Scheduler may also decide to give the resources on this node to a "
-        "higher priority pod that is created after preemption. As a result, this field may be "
-        "different than PodSpec.nodeName when the pod is scheduled.")),
+        "The node the scheduler freed up room on for this pod by preemption; the pod may still "
+        "end up on another node.")),
     Column("Readiness Gates", priority=1, description=(
-        "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready "
-        "when all its containers are ready AND all conditions specified in the readiness gates "
-        "have status equal to \"True\" More info: "
-        "https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates")),
+        "How many of the pod's extra readiness gates have their condition True, out of how "
+        "many it declares.")),
 )
 
 SUCCEEDED = {"type": "Completed", "status": "True", "reason": "Succeeded",

@@ -20,79 +20,39 @@ JSON = dict[str, Any]
 SERVICE_COLUMNS = (
     NAME,
     Column("Type", description=(
-        "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are "
-        "ExternalName, ClusterIP, NodePort, and LoadBalancer. \"ClusterIP\" allocates a "
-        "cluster-internal IP address for load-balancing to endpoints. Endpoints are determined "
-        "by the selector or if that is not specified, by manual construction of an Endpoints "
-        "object or EndpointSlice objects. If clusterIP is \"None\", no virtual IP is allocated "
-        "and the endpoints are published as a set of endpoints rather than a virtual IP. "
-        "\"NodePort\" builds on ClusterIP and allocates a port on every node which routes to "
-        "the same endpoints as the clusterIP. \"LoadBalancer\" builds on NodePort and creates "
-        "an external load-balancer (if supported in the current cloud) which routes to the same "
-        "endpoints as the clusterIP. \"ExternalName\" aliases this service to the specified "
-        "externalName. Several other fields do not apply to ExternalName services. More info: "
+        "How the service is reached: ClusterIP, NodePort, LoadBalancer or ExternalName. See "
         "https://kubernetes.io/docs/concepts/services-networking/service/"
         "#publishing-services-service-types")),
     Column("Cluster-IP", description=(
-        "clusterIP is the IP address of the service and is usually assigned randomly. If an "
-        "address is specified manually, is in-range (as per system configuration), and is not "
-        "in use, it will be allocated to the service; otherwise creation of the service will "
-        "fail. This field may not be changed through updates unless the type field is also "
-        "being changed to ExternalName (which requires this field to be blank) or the type "
-        "field is being changed from ExternalName (in which case this field may optionally be "
-        "specified, as describe above).  Valid values are \"None\", empty string (\"\"), or a "
-        "valid IP address. Setting this to \"None\" makes a \"headless service\" (no virtual "
-        "IP), which is useful when direct endpoint connections are preferred and proxying is "
-        "not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this "
-        "field is specified when creating a Service of type ExternalName, creation will fail. "
-        "This field will be wiped when updating a Service to type ExternalName. More info: "
-        "https://kubernetes.io/docs/concepts/services-networking/service/"
-        "#virtual-ips-and-service-proxies")),
+        "The service's virtual IP address inside the cluster, or None for a headless service.")),
     Column("External-IP", description=(
-        "externalIPs is a list of IP addresses for which nodes in the cluster will also accept "
-        "traffic for this service.  These IPs are not managed by Kubernetes.  The user is "
-        "responsible for ensuring that traffic arrives at a node with this IP.  A common "
-        "example is external load-balancers that are not part of the Kubernetes system.")),
+        "The addresses that reach the service from outside the cluster: its load balancer's "
+        "and its externalIPs (or, for ExternalName, the DNS name it aliases).")),
     Column("Port(s)", description=(
-        "The list of ports that are exposed by this service. More info: "
-        "https://kubernetes.io/docs/concepts/services-networking/service/"
-        "#virtual-ips-and-service-proxies")),
+        "The ports the service exposes, each as port/protocol, with :nodePort after the port "
+        "when there is one.")),
     AGE,
     Column("Selector", priority=1, description=(
-        "Route service traffic to pods with label keys and values matching this selector. If "
-        "empty or not present, the service is assumed to have an external process managing its "
-        "endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, "
-        "and LoadBalancer. Ignored if type is ExternalName. More info: "
-        "https://kubernetes.io/docs/concepts/services-networking/service/")),
+        "The pod labels the service sends traffic to; with none, its endpoints are left to "
+        "someone else to manage.")),
 )
 
 ENDPOINTS_COLUMNS = (
     NAME,
     Column("Endpoints", description=(
-        "The set of all endpoints is the union of all subsets. Addresses are placed into "
-        "subsets according to the IPs they share. A single address with multiple ports, some of "
-        "which are ready and some of which are not (because they come from different "
-        "containers) will result in the address being displayed in different subsets for the "
-        "different ports. No address will appear in both Addresses and NotReadyAddresses in the "
-        "same subset. Sets of addresses and ports that comprise a service.")),
+        "The ready addresses behind the service, as ip:port, the first few of them followed "
+        "by how many more there are.")),
     AGE,
 )
 
 ENDPOINT_SLICE_COLUMNS = (
     NAME,
     Column("AddressType", description=(
-        "addressType specifies the type of address carried by this EndpointSlice. All "
-        "addresses in this slice must be the same type. This field is immutable after "
-        "creation. The following address types are currently supported: * IPv4: Represents an "
-        "IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified "
-        "Domain Name.")),
+        "What kind of addresses the slice holds: IPv4, IPv6 or FQDN.")),
     Column("Ports", description=(
-        "ports specifies the list of network ports exposed by each endpoint in this slice. Each "
-        "port must have a unique name. When ports is empty, it indicates that there are no "
-        "defined ports. When a port is defined with a nil port value, it indicates \"all "
-        "ports\". Each slice may include a maximum of 100 ports.")),
-    Column("Endpoints", description="endpoints is a list of unique endpoints in this slice. Each "
-                                    "slice may include a maximum of 1000 endpoints."),
+        "The port numbers the slice's endpoints serve on (the first few, then how many more).")),
+    Column("Endpoints", description="The addresses of the slice's endpoints (the first few, then "
+                                    "how many more)."),
     AGE,
 )
 

@@ -19,24 +19,18 @@ from typing import Any
 
 JSON = dict[str, Any]
 
-# The descriptions of the Name and Age columns: ObjectMeta's swagger docs.
+# The descriptions of the Name and Age columns, written for the kit (shared by every printer).
 NAME_DOC = (
-    "Name must be unique within a namespace. Is required when creating resources, although "
-    "some resources may allow a client to request the generation of an appropriate name "
-    "automatically. Name is primarily intended for creation idempotence and configuration "
-    "definition. Cannot be updated. More info: "
-    "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
+    "The object's name (metadata.name): unique for its kind within its namespace, or within "
+    "the cluster for cluster-scoped kinds, and fixed once the object is created."
 )
 CREATION_TIMESTAMP_DOC = (
-    "CreationTimestamp is a timestamp representing the server time when this object was "
-    "created. It is not guaranteed to be set in happens-before order across separate "
-    "operations. Clients may not set this value. It is represented in RFC3339 form and is in "
-    "UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: "
-    "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
+    "When the object was created (metadata.creationTimestamp), a time the server sets and "
+    "clients cannot change."
 )
 # Shared by the workload printers' wide columns.
-CONTAINERS_DOC = "Names of each container in the template."
-IMAGES_DOC = "Images referenced by each container in the template."
+CONTAINERS_DOC = "The names of the pod template's containers, comma-separated."
+IMAGES_DOC = "The image of each of the pod template's containers, comma-separated, in order."
 
 
 @dataclass(frozen=True)

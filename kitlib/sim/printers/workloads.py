@@ -2,8 +2,8 @@
 
 Deployments show ``READY`` as ``ready/desired`` with UP-TO-DATE and AVAILABLE counts;
 ReplicaSets and ReplicationControllers show DESIRED CURRENT READY.  All three add
-CONTAINERS, IMAGES and SELECTOR in wide output.  The column descriptions come from the
-old ``extensions/v1beta1`` types for Deployments and ReplicaSets, as in the real printers.
+CONTAINERS, IMAGES and SELECTOR in wide output.  The column descriptions are written for
+the kit.
 Counts are JSON integers even where the column says ``string`` (as on the wire).
 """
 
@@ -20,65 +20,52 @@ from kitlib.sim.printers.table import (AGE, CONTAINERS_DOC, IMAGES_DOC, NAME, Co
 
 JSON = dict[str, Any]
 
-_RC_INFO = ("https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller"
-            "#what-is-a-replicationcontroller")
-_RS_INFO = ("https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/"
-            "#what-is-a-replicationcontroller")
 _SELECTOR_INFO = ("https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/"
                   "#label-selectors")
 
 DEPLOYMENT_COLUMNS = (
     NAME,
-    Column("Ready", description="Number of the pod with ready state"),
-    Column("Up-to-date", description="Total number of non-terminated pods targeted by this "
-                                     "deployment that have the desired template spec."),
-    Column("Available", description="Total number of available pods (ready for at least "
-                                    "minReadySeconds) targeted by this deployment."),
+    Column("Ready", description="How many of the deployment's pods are ready, out of how many "
+                                "replicas it asks for."),
+    Column("Up-to-date", description="How many of the deployment's pods already run its current "
+                                     "pod template."),
+    Column("Available", description="How many of the deployment's pods have stayed ready for "
+                                    "at least minReadySeconds."),
     AGE,
     Column("Containers", priority=1, description=CONTAINERS_DOC),
     Column("Images", priority=1, description=IMAGES_DOC),
-    Column("Selector", priority=1, description="Label selector for pods. Existing ReplicaSets "
-                                               "whose pods are selected by this will be the ones "
-                                               "affected by this deployment."),
+    Column("Selector", priority=1, description="The labels that pick out the deployment's "
+                                               "pods. See " + _SELECTOR_INFO),
 )
 
 REPLICA_SET_COLUMNS = (
     NAME,
     Column("Desired", type="integer", description=(
-        "Replicas is the number of desired replicas. This is a pointer to distinguish between "
-        "explicit zero and unspecified. Defaults to 1. More info: " + _RS_INFO)),
+        "How many pods the ReplicaSet is asked to run (spec.replicas, 1 if unset).")),
     Column("Current", type="integer", description=(
-        "Replicas is the most recently observed number of replicas. More info: " + _RS_INFO)),
+        "How many pods the ReplicaSet last counted as its own.")),
     Column("Ready", type="integer", description=(
-        "readyReplicas is the number of pods targeted by this ReplicaSet with a Ready "
-        "Condition.")),
+        "How many of the ReplicaSet's pods are ready.")),
     AGE,
     Column("Containers", priority=1, description=CONTAINERS_DOC),
     Column("Images", priority=1, description=IMAGES_DOC),
     Column("Selector", priority=1, description=(
-        "Selector is a label query over pods that should match the replica count. If the "
-        "selector is empty, it is defaulted to the labels present on the pod template. Label "
-        "keys and values that must match in order to be controlled by this replica set. More "
-        "info: " + _SELECTOR_INFO)),
+        "The labels that pick out the ReplicaSet's pods. See " + _SELECTOR_INFO)),
 )
 
 REPLICATION_CONTROLLER_COLUMNS = (
     NAME,
     Column("Desired", type="integer", description=(
-        "Replicas is the number of desired replicas. This is a pointer to distinguish between "
-        "explicit zero and unspecified. Defaults to 1. More info: " + _RC_INFO)),
+        "How many pods the ReplicationController is asked to run (spec.replicas, 1 if unset).")),
     Column("Current", type="integer", description=(
-        "Replicas is the most recently observed number of replicas. More info: " + _RC_INFO)),
-    Column("Ready", type="integer", description="The number of ready replicas for this "
-                                                "replication controller."),
+        "How many pods the ReplicationController last counted as its own.")),
+    Column("Ready", type="integer", description=(
+        "How many of the ReplicationController's pods are ready.")),
     AGE,
     Column("Containers", priority=1, description=CONTAINERS_DOC),
     Column("Images", priority=1, description=IMAGES_DOC),
     Column("Selector", priority=1, description=(
-        "Selector is a label query over pods that should match the Replicas count. If Selector "
-        "is empty, it is defaulted to the labels present on the Pod template. Label keys and "
-        "values that must match in order to be controlled by this replication controller, if "
-        "empty defaulted to labels on Pod template. More info: " + _SELECTOR_INFO)),
+        "The labels that pick out the ReplicationController's pods. See " + _SELECTOR_INFO)),
 )
 
 
