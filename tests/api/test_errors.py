@@ -106,3 +106,12 @@ def test_invalid_object_names_its_fields(http: Http, namespace: str) -> None:
     fields = {cause["field"] for cause in body["details"]["causes"]}
     assert {"metadata.name", "spec.containers[0].image"} <= fields
     assert body["details"]["kind"] == "Pod" and body["details"]["name"] == "Bad_Name"
+
+
+def test_boolean_parameters_are_read_as_go_reads_them(http: Http) -> None:
+    # The official client's watch.Watch().stream sends watch=True.
+    response = http.get("/api/v1/namespaces?watch=True&timeoutSeconds=1", stream=True)
+    first = next(response.iter_lines())
+    assert b'"type":"ADDED"' in first
+    body = assert_status(http.get("/api/v1/namespaces?watch=maybe"), 400, "BadRequest")
+    assert body["message"] == 'strconv.ParseBool: parsing "maybe": invalid syntax'

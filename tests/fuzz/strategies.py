@@ -241,12 +241,13 @@ def queries(draw: st.DrawFn, *, watch: bool | None = None) -> list[tuple[str, st
 
 
 def bounded(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Keep watches short: a valid timeoutSeconds becomes 0 (garbage stays garbage)."""
+    """Keep watches short: a valid (or empty: the default) timeoutSeconds becomes 0;
+    garbage stays garbage."""
     out = []
     for key, value in pairs:
         if key == "timeoutSeconds":
             try:
-                int(value)
+                int(value or "0")
                 value = "0"
             except ValueError:
                 pass

@@ -283,12 +283,8 @@ def as_list(*objects: dict[str, object]) -> str:
     return yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": list(objects)})
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "kubectl validates a v1 List client-side with the OpenAPI v2 document, fetched as "
-    "protobuf (application/com.github.proto-openapi.spec.v2@v1.0+protobuf); the simulator "
-    "answers 406, so kubectl reports 'the server was unable to respond with a content type "
-    "that the client supports'"))
 def test_apply_a_list(kubectl: Kubectl, namespace: str) -> None:
+    # kubectl validates a v1 List with the OpenAPI v2 document, which it reads as protobuf.
     assert kubectl.ok("apply", "-f", "-", namespace=namespace,
                       input=as_list(pod("l1"), pod("l2"))) == \
         "pod/l1 created\npod/l2 created\n"

@@ -2,8 +2,8 @@
 
 Learners bring whatever kubectl their machine has.  Every installed ``kubectl.1.N`` (the
 Google Cloud SDK ships 1.27 to 1.33 side by side) runs version, get, apply and explain.
-kubectl 1.27 and 1.28 read the OpenAPI v2 document as protobuf for apply's validation and
-for explain; the simulator serves it only as JSON, so those cases are expected to fail.
+kubectl 1.27 and 1.28 read the OpenAPI v2 document (as protobuf) for apply's patches and
+validation and for explain.
 """
 
 from __future__ import annotations
@@ -20,24 +20,17 @@ from tests.kubectl.helpers import assert_table, deployment, manifest, pod
 
 SDK = Path("/usr/lib/google-cloud-sdk/bin")
 BINARIES = sorted(SDK.glob("kubectl.1.*"), key=lambda p: int(p.name.rsplit(".", 1)[1]))
-OPENAPI_V2_PROTOBUF = pytest.mark.xfail(strict=False, reason=(
-    "kubectl < 1.29 fetches /openapi/v2 as protobuf (Accept: application/com.github."
-    "proto-openapi.spec.v2@v1.0+protobuf); the simulator answers 406 Not Acceptable, and "
-    "the fallback /swagger-2.0.0.pb-v1 is 404"))
 
 
 def minor(binary: Path) -> int:
     return int(binary.name.rsplit(".", 1)[1])
 
 
-def versions(*, needs_openapi_v2: bool = False) -> list[object]:
+def versions() -> list[object]:
     if not BINARIES:
         return [pytest.param(None, marks=pytest.mark.skip(
             reason=f"no versioned kubectl binaries in {SDK}"))]
-    return [pytest.param(b, id=f"1.{minor(b)}",
-                         marks=[OPENAPI_V2_PROTOBUF] if needs_openapi_v2 and minor(b) < 29
-                         else [])
-            for b in BINARIES]
+    return [pytest.param(b, id=f"1.{minor(b)}") for b in BINARIES]
 
 
 @pytest.fixture
@@ -72,7 +65,7 @@ p      0/1     Pending   0          <age>   app=p
                         namespace=namespace) == "nginx:1.25"
 
 
-@pytest.mark.parametrize("versioned", versions(needs_openapi_v2=True), indirect=True)
+@pytest.mark.parametrize("versioned", versions(), indirect=True)
 def test_apply(versioned: Kubectl, namespace: str) -> None:
     text = manifest(deployment("web"))
     assert versioned.ok("apply", "-f", "-", namespace=namespace, input=text) == \
@@ -83,12 +76,12 @@ def test_apply(versioned: Kubectl, namespace: str) -> None:
 
 @pytest.mark.parametrize("versioned", versions(), indirect=True)
 def test_apply_without_client_validation(versioned: Kubectl, namespace: str) -> None:
-    # The workaround for kubectl < 1.29: the server still validates.
+    # Without client-side validation the server still validates.
     assert versioned.ok("apply", "--validate=false", "-f", "-", namespace=namespace,
                         input=manifest(pod("v"))) == "pod/v created\n"
 
 
-@pytest.mark.parametrize("versioned", versions(needs_openapi_v2=True), indirect=True)
+@pytest.mark.parametrize("versioned", versions(), indirect=True)
 def test_explain(versioned: Kubectl) -> None:
     out = versioned.ok("explain", "pod.spec.restartPolicy")
     assert re.match(r"KIND: +Pod\nVERSION: +v1\n\nFIELD: +restartPolicy <string>\n", out), out

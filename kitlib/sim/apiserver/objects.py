@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from kitlib.sim.apiserver import decoding, paths, subresources, tables, watch
+from kitlib.sim.apiserver import decoding, params, paths, subresources, tables, watch
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.apiserver.negotiate import Wanted, negotiate
 from kitlib.sim.apiserver.patching import patch_transform
@@ -29,7 +29,7 @@ FORMS = ("Table", "PartialObjectMetadata", "PartialObjectMetadataList")
 
 
 async def serve(request: web.Request, api: ApiContext) -> web.StreamResponse:
-    watching = request.query.get("watch", "") in ("true", "1")
+    watching = params.flag(request, "watch")
     info = paths.parse(request.path, request.method, watch=watching)
     res = api.find(info.group, info.version, info.resource)
     if res is None or (info.namespace is not None and not res.namespaced):

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from aiohttp import web
 
-from kitlib.sim.apiserver import decoding
+from kitlib.sim.apiserver import decoding, params
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.machinery import errors
 from kitlib.sim.machinery.patch.apply import server_side_apply
@@ -52,7 +52,7 @@ async def patch_transform(request: web.Request, *, api: ApiContext, res: Resourc
     if kind == "apply" and not isinstance(patch, dict):
         raise errors.BadRequest("error decoding YAML: the applied configuration must be an "
                                 "object")
-    force = request.query.get("force", "") in ("true", "1")
+    force = params.flag(request, "force")
     if kind == "apply":
         if not request.query.get("fieldManager"):
             raise errors.BadRequest("PATCH, application/apply-patch+yaml requests must specify "

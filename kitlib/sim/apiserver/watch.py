@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from kitlib.sim.apiserver import objects, paths, tables
+from kitlib.sim.apiserver import objects, params, paths, tables
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.machinery import errors, fields
 from kitlib.sim.registry.base import ResourceType
@@ -96,8 +96,8 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
             fields.FieldRequirement("metadata.name", "=", info.name),))
     since = _since(request)
     timeout = _timeout(request)
-    bookmarks = request.query.get("allowWatchBookmarks", "") in ("true", "1")
-    send_initial = request.query.get("sendInitialEvents", "") in ("true", "1")
+    bookmarks = params.flag(request, "allowWatchBookmarks")
+    send_initial = params.flag(request, "sendInitialEvents")
     encoder = _Encoder(request, api, res)
     watcher = Watcher(resource=res.store_key, namespace=info.namespace, labels=label_sel,
                       fields=field_sel)

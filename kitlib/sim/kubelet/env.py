@@ -70,7 +70,8 @@ def _field(pod: JSON, path: str, *, node_ip: str, pod_ip: str) -> str:
     match = _FIELD_INDEX.fullmatch(path)
     if match:
         return str((meta.get(match.group(1)) or {}).get(match.group(2), ""))
-    values = {"metadata.name": meta.get("name", ""), "metadata.namespace": meta.get("namespace", ""),
+    values = {"metadata.name": meta.get("name", ""),
+              "metadata.namespace": meta.get("namespace", ""),
               "metadata.uid": meta.get("uid", ""), "spec.nodeName": spec.get("nodeName", ""),
               "spec.serviceAccountName": spec.get("serviceAccountName", ""),
               "status.hostIP": node_ip, "status.hostIPs": node_ip,

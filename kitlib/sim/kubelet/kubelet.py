@@ -29,6 +29,8 @@ log = logging.getLogger("kitlib.sim.kubelet")
 JSON = dict[str, Any]
 #: The API server's own Service, whose variables every container gets.
 MASTER_SERVICE = ("default", "kubernetes")
+#: Seconds between two attempts to register the node.
+RETRY_REGISTRATION = 7.0
 
 
 class Kubelet(Component):
@@ -45,7 +47,7 @@ class Kubelet(Component):
         self.ips = PodIPs(identity.pod_cidr)
         self.allocatable = dict(CAPACITY)
         stages = stages or default_stages()
-        self._stages = {kind: StageIndex(tuple(s for s in stages if s.on == kind))
+        self._stages = {kind: StageIndex(tuple(s for s in stages if s.subject == kind))
                         for kind in ("pod", "container")}
         self.crash_backoff = Backoff()
         self.image_backoff = Backoff()
@@ -153,8 +155,6 @@ class Kubelet(Component):
             self.runtime.close()
             raise
 
-
-RETRY_REGISTRATION = 7.0
 
 
 def _finished(record: Record) -> bool:

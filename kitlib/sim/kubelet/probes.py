@@ -54,7 +54,8 @@ async def run_probe(worker: PodWorker, book: ContainerBook, kind: str, spec: JSO
         if "httpGet" in spec:
             http = spec["httpGet"]
             port, host = _port(book, http.get("port")), http.get("host") or ip
-            url = f"{(http.get('scheme') or 'HTTP').lower()}://{host}:{port}{http.get('path') or '/'}"
+            scheme = (http.get("scheme") or "HTTP").lower()
+            url = f"{scheme}://{host}:{port}{http.get('path') or '/'}"
             try:
                 response = await runtime.http_get(
                     container_id, port=port, path=http.get("path") or "/",

@@ -85,7 +85,7 @@ class Delay:
 @dataclass(frozen=True)
 class Stage:
     name: str
-    on: str
+    subject: str                  # pod | container
     order: int
     selector: tuple[Requirement, ...]
     delay: Delay
@@ -133,11 +133,11 @@ def _events(raw: Any, where: str) -> tuple[EventSpec, ...]:
     return tuple(out)
 
 
-def _outcome(raw: Mapping[str, Any], on: str, where: str) -> Outcome:
+def _outcome(raw: Mapping[str, Any], subject: str, where: str) -> Outcome:
     nxt = {str(k): str(v) for k, v in (raw.get("next") or {}).items()}
-    unknown = set(nxt) - NEXT_KEYS[on]
+    unknown = set(nxt) - NEXT_KEYS[subject]
     if unknown:
-        raise StageError(f"{where}: next cannot set {sorted(unknown)} of a {on}")
+        raise StageError(f"{where}: next cannot set {sorted(unknown)} of a {subject}")
     return Outcome(nxt, _events(raw.get("events"), where))
 
 
@@ -187,18 +187,20 @@ def parse_stages(data: Mapping[str, Any], *, verbs: frozenset[str] | None = None
     for order, raw in enumerate(data.get("stages") or ()):
         name = str(raw.get("name", ""))
         where = f"stage {name or order}"
-        on = raw.get("subject")
-        if not name or name in seen or on not in SUBJECTS:
+        subject = raw.get("subject")
+        if not name or name in seen or subject not in SUBJECTS:
             raise StageError(f"{where}: needs a unique name and `subject: pod|container`")
         seen.add(name)
         do = str(raw.get("do") or "")
         if verbs is not None and do and do not in verbs:
             raise StageError(f"{where}: unknown runtime verb {do!r}")
-        stage = Stage(name=name, on=on, order=order,
+        stage = Stage(name=name, subject=subject, order=order,
                       selector=_selector(raw.get("selector"), where),
                       delay=_delay(raw.get("delay", "immediate"), named, where), do=do,
-                      before=_events(raw.get("before"), where), outcome=_outcome(raw, on, where),
-                      on_error=_outcome(raw["onError"], on, where) if "onError" in raw else None)
+                      before=_events(raw.get("before"), where),
+                      outcome=_outcome(raw, subject, where),
+                      on_error=_outcome(raw["onError"], subject, where) if "onError" in raw
+                      else None)
         if not stage.outcome.next and not stage.do and not stage.delay.seconds:
             # It would still match after firing: without a pause it would fire forever.
             raise StageError(f"{where}: a stage that changes nothing needs a delay in seconds")

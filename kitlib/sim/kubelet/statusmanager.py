@@ -2,11 +2,12 @@
 
 Pod workers hand over a pod's status whenever their books change; the manager writes it
 with the pod's status subresource, merging it into what others own (the scheduler's
-nominatedNodeName, readiness-gate conditions).  A pod's first status is written at once;
-later ones at most once per ``COALESCE`` seconds, in their newest form, so a pod racing
-through its stages costs two or three writes, not one per stage, much as the real kubelet
-writes at admission and then when its relist notices the running containers.  One writer
-per node, as the real kubelet has one status sync loop.
+nominatedNodeName, readiness-gate conditions).  A pod's first status is written at once,
+and so is one that changes its phase or its readiness (what controllers and learners wait
+for); other changes wait up to ``COALESCE`` seconds and go out in their newest form.  A pod
+racing through its stages thus costs two writes, not one per stage, much as the real
+kubelet writes at admission and then when its relist notices the running containers.  One
+writer per node, as the real kubelet has one status sync loop.
 """
 
 from __future__ import annotations
@@ -38,14 +39,23 @@ class StatusManager:
         self._pending: dict[str, tuple[PodWorker, JSON]] = {}
         self._due: list[tuple[float, int, str]] = []      # (when, order, uid), a heap
         self._order = itertools.count()
-        self._written: dict[str, float] = {}     # uid -> when its status was last written
+        self._written: dict[str, tuple[float, tuple[str, bool]]] = {}   # uid -> when, what
         self._task: asyncio.Task[None] | None = None
+        self._wake: asyncio.Future[None] | None = None       # the drain's nap, cut short
 
     def set(self, worker: PodWorker, status: JSON) -> None:
         book = worker.book
-        if book.uid not in self._pending:
-            last = self._written.get(book.uid)
-            due = self.kubelet.clock.time() if last is None else last + self.interval
+        last = self._written.get(book.uid)
+        now = self.kubelet.clock.time()
+        if last is None or _summary(status) != last[1]:
+            due = now                           # news that matters: write it at once
+        elif book.uid not in self._pending:
+            due = last[0] + self.interval
+        else:
+            due = float("inf")                  # already queued: keeps its place
+        if due != float("inf"):
+            if self._due and due < self._due[0][0] and self._wake and not self._wake.done():
+                self._wake.set_result(None)     # sooner than the drain planned to wake
             heapq.heappush(self._due, (due, next(self._order), book.uid))
         self._pending[book.uid] = (worker, status)
         if self._task is None or self._task.done():
@@ -54,6 +64,7 @@ class StatusManager:
     async def flush(self, worker: PodWorker, status: JSON) -> None:
         """Write this pod's final status now (before the kubelet deletes the pod)."""
         self._pending.pop(worker.book.uid, None)
+        self._written[worker.book.uid] = (self.kubelet.clock.time(), _summary(status))
         await self._write(worker, status)
 
     def forget(self, uid: str) -> None:
@@ -73,14 +84,30 @@ class StatusManager:
                 await self.kubelet.alive.wait()
             due, _order, uid = self._due[0]
             if due > clock.time():
-                await clock.sleep(due - clock.time())
+                await self._nap(due - clock.time())
                 continue
             heapq.heappop(self._due)
             entry = self._pending.pop(uid, None)
             if entry is None:
-                continue                        # flushed or forgotten meanwhile
-            self._written[uid] = clock.time()
+                continue                        # written already, flushed or forgotten
+            self._written[uid] = (clock.time(), _summary(entry[1]))
             await self._write(*entry)
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep on the clock until ``seconds`` passed or a sooner write was queued."""
+        self._wake = asyncio.get_running_loop().create_future()
+
+        async def alarm() -> None:
+            await self.kubelet.clock.sleep(seconds)
+            if self._wake is not None and not self._wake.done():
+                self._wake.set_result(None)
+
+        timer = asyncio.ensure_future(alarm())
+        try:
+            await self._wake
+        finally:
+            timer.cancel()
+            self._wake = None
 
     async def _write(self, worker: PodWorker, status: JSON) -> None:
         book = worker.book
@@ -95,3 +122,10 @@ class StatusManager:
                                              change=change, subresource="status")
         except errors.StatusError as exc:
             log.warning("status of %s/%s not written: %s", book.namespace, book.name, exc)
+
+
+def _summary(status: JSON) -> tuple[str, bool]:
+    """What makes a status news: its phase, and whether the pod is Ready."""
+    ready = any(c.get("type") == "Ready" and c.get("status") == "True"
+                for c in status.get("conditions") or [])
+    return status.get("phase", ""), ready

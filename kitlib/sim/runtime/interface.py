@@ -105,7 +105,7 @@ class ExitStatus:
 
 
 class NetworkError(CRIError):
-    """A connection that failed, with Go's dial error text (``dial tcp ...: connection refused``)."""
+    """A connection that failed, with Go's dial error text (``dial tcp ...: refused``)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,7 @@
 """``/openapi/v2`` as protobuf: the gnostic ``openapi.v2.Document`` kube-apiserver marshals.
 
 client-go's discovery asks for the v2 document only as protobuf, and kubectl reads it to
-validate a ``kind: List`` (and, before 1.29, for ``explain`` and client-side apply's patch
+validate a ``kind: List`` (and kubectl 1.27 and 1.28 for ``explain`` and client-side apply's patch
 strategies).  kube-openapi makes those bytes by compiling the served JSON with gnostic
 (``openapi_v2.ParseDocument``) and marshalling the result, so this module compiles the same
 JSON by gnostic's rules:
@@ -88,9 +88,10 @@ for _flow in ("Implicit", "Password", "Application", "AccessCode"):
     _ENUMS[(f"Oauth2{_flow}Security", "flow")] = frozenset({_flow[0].lower() + _flow[1:]})
 
 #: Maps whose keys must match a pattern; other keys may only be ``x-`` extensions.
+_RESPONSE_CODE = re.compile(r"[0-9]{3}|default")      # gnostic: ^([0-9]{3})$|^(default)$
 _PATTERNED: dict[str, tuple[str, Callable[[str], bool]]] = {
     "Paths": ("path", lambda key: key.startswith("/")),
-    "Responses": ("response_code", re.compile(r"^([0-9]{3})$|^(default)$").match),  # type: ignore[dict-item]
+    "Responses": ("response_code", lambda key: bool(_RESPONSE_CODE.fullmatch(key))),
 }
 _SPECIAL = ("Any", "TypeItem", "ItemsItem", "StringArray")
 
@@ -208,14 +209,14 @@ def _field(item: Any, msg: Message, fdesc: FieldDescriptor, owner: str) -> None:
     allowed = _ENUMS.get((owner, fdesc.name))
     if fdesc.type == _F.TYPE_MESSAGE:
         sub = _plan(fdesc.message_type)
-        if fdesc.label != _F.LABEL_REPEATED:
+        if not fdesc.is_repeated:
             _fill(item, getattr(msg, fdesc.name), sub)
         elif isinstance(item, list):            # gnostic skips a non-sequence silently
             target = getattr(msg, fdesc.name)
             for element in item:
                 _fill(element, target.add(), sub)
         return
-    if fdesc.label == _F.LABEL_REPEATED:        # repeated string
+    if fdesc.is_repeated:        # repeated string
         if not isinstance(item, list):
             raise Mismatch(f"{owner}.{fdesc.name} is not a sequence")
         strings = [s for s in map(_string, item) if s is not None]

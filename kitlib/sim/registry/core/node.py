@@ -44,6 +44,9 @@ class NodeStrategy(Strategy):
     has_status = True
     selectable_fields = ("spec.unschedulable",)
 
+    def prepare_for_create(self, obj: JSON) -> None:
+        """Nodes may be created with their status (a kubelet registers itself that way)."""
+
     def default(self, obj: JSON) -> None:
         status = obj.get("status")
         if not isinstance(status, dict):
