@@ -1,0 +1,69 @@
+"""What a simulated process is given, and what it must be: the contract between the runtime
+and the programs images run (nginx, the sandboxed shell, redis, whoami, pause, ...).
+
+A program is an async function of a ``ProcessContext``: its argv and environment, its
+container's filesystem, its pod's network, the simulator's clock, three streams, and the
+limits it runs under.  It returns an exit code.  It never touches the host: the context
+is all it has.  Being stopped arrives as ``ctx.terminated`` (SIGTERM); SIGKILL cancels
+the task.  Everything it writes to stdout and stderr becomes the container's log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Protocol
+
+from kitlib.sim.clock import Clock
+from kitlib.sim.network.api import PodNetwork
+from kitlib.sim.runtime.fs.api import FileSystem
+
+
+class LimitExceeded(Exception):
+    """A program went past one of its limits; the runtime ends it with this message."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    #: Interpreter steps (commands, loop iterations) a script may take in one run.
+    steps: int = 200_000
+    #: Bytes a process may write to stdout and stderr together.
+    output: int = 8 * 1024 * 1024
+    #: Bytes a container's writable layer and its emptyDir volumes may hold.
+    disk: int = 64 * 1024 * 1024
+
+
+class Input(Protocol):
+    async def read(self, limit: int = -1) -> bytes:
+        """Up to ``limit`` bytes (all until EOF with -1); b"" at end of input."""
+
+    async def readline(self) -> bytes: ...
+
+
+class Output(Protocol):
+    def write(self, data: bytes) -> None:
+        """Never blocks; raises LimitExceeded past ``Limits.output``."""
+
+
+@dataclass
+class ProcessContext:
+    argv: list[str]
+    env: dict[str, str]
+    cwd: str
+    fs: FileSystem
+    net: PodNetwork
+    clock: Clock
+    stdin: Input
+    stdout: Output
+    stderr: Output
+    hostname: str
+    tty: bool = False
+    limits: Limits = field(default_factory=Limits)
+    #: Set when the process is asked to stop (SIGTERM); programs decide how they react.
+    terminated: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Terminal size for interactive shells (kubectl exec -it resizes it).
+    columns: int = 80
+    rows: int = 24
+
+
+Program = Callable[[ProcessContext], Awaitable[int]]
