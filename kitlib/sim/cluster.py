@@ -129,6 +129,10 @@ class SimCluster:
                 storage.strategy.restored(record.object())
         if restored == 0:
             await bootstrap.seed(self.registry)
+        elif self.config.seed is not None:
+            # A seeded cluster restarted on its state file must not replay the random
+            # choices (UIDs, name suffixes) it made before: continue from a new stream.
+            self.clock.random.seed(f"{self.config.seed}/{self.store.rv}")
         self.informers = InformerFactory(LocalClient(self.registry, manager="informers"))
         self.context = Context(registry=self.registry, clock=self.clock,
                                informers=self.informers, profile=self.config.profile)

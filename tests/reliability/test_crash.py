@@ -37,8 +37,11 @@ class Outcomes:
 
 def manifest(kind: str, name: str) -> dict[str, Any]:
     if kind == "pods":
+        # A scheduler nobody runs: no component touches these pods after their creation,
+        # so the versions the clients were told stay the stored ones.
         return {"metadata": {"name": name, "labels": {"burst": "yes"}},
-                "spec": {"containers": [{"name": "c", "image": "busybox"}]}}
+                "spec": {"schedulerName": "nobody", "containers": [{"name": "c",
+                                                                    "image": "busybox"}]}}
     return {"metadata": {"name": name, "labels": {"burst": "yes"}}, "data": {"n": name}}
 
 

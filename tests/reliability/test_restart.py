@@ -7,6 +7,8 @@ kubectl sessions open before a restart need nothing new.
 
 from __future__ import annotations
 
+import time
+
 from typing import Any
 
 import pytest
@@ -31,6 +33,19 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "template": {"metadata": {"labels": {"app": "web"}},
                      "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}},
 }
+
+
+def settled_snapshot(config: Kubeconfig, *, timeout: float = 15.0) -> dict[str, Any]:
+    """A snapshot once the cluster has stopped changing the objects (pods started, the
+    Deployment's status written): two looks a little apart that agree."""
+    deadline = time.monotonic() + timeout
+    previous = snapshot(config)
+    while True:
+        time.sleep(0.3)
+        current = snapshot(config)
+        if current == previous or time.monotonic() > deadline:
+            return current
+        previous = current
 
 
 def snapshot(config: Kubeconfig) -> dict[str, Any]:
@@ -61,7 +76,7 @@ def test_clean_restart_keeps_objects_sequence_and_credentials(served: ServedClus
     cm["data"]["k"] = "v2"
     assert session.put(f"{config.url}/api/v1/namespaces/{NS}/configmaps/cm", json=cm,
                        timeout=10).status_code == 200
-    before = snapshot(config)
+    before = settled_snapshot(config)
     kubeconfig_text = served.kubeconfig_path.read_text()
     last_rv = int(session.get(f"{config.url}/api/v1/namespaces/{NS}/configmaps",
                               timeout=10).json()["metadata"]["resourceVersion"])
@@ -76,7 +91,7 @@ def test_clean_restart_keeps_objects_sequence_and_credentials(served: ServedClus
     assert served.kubeconfig_path.read_text() == kubeconfig_text
     old = config.session()
     assert old.get(f"{config.url}/readyz", timeout=10).text == "ok"
-    after = snapshot(config)
+    after = settled_snapshot(config)
     assert after == before
     listed_rv = int(old.get(f"{config.url}/api/v1/namespaces/{NS}/configmaps",
                             timeout=10).json()["metadata"]["resourceVersion"])
@@ -133,11 +148,6 @@ def all_uids(config: Kubeconfig) -> list[str]:
             for item in session.get(config.url + path, timeout=10).json()["items"]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (kitlib/sim/clock.py Clock.uid): with --seed, a restart on a non-empty state file "
-    "replays the seeded random source from the start, so new objects get the UIDs of "
-    "objects made before the restart (the bootstrap objects' first) and generateName "
-    "suffixes repeat"))
 def test_seeded_restart_does_not_reuse_uids(served: ServedCluster) -> None:
     config = served.start(seed=7)
     ensure_namespace(config, NS)
