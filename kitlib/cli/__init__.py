@@ -1,7 +1,8 @@
 """The ``kit`` command: the simulated cluster from a terminal.
 
 ``kit serve`` runs it in the foreground; ``kit up`` / ``down`` / ``status`` / ``reset``
-manage one in the background, with its files in the kit home (``~/.kit``, or ``$KIT_HOME``).
+manage one in the background, with its files in the kit home (``~/.kit``, or ``$KIT_HOME``);
+``kit clock`` / ``node`` / ``fail`` steer a running one (see ``kitlib.cli.control``).
 Parsing stays light: the simulator itself is imported only by the command that serves it.
 """
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from kitlib.cli import control
 from kitlib.cli.console import EXIT_USAGE, KitError, report
 from kitlib.cli.home import KIT_HOME_ENV, KitHome, kit_home
 
@@ -24,7 +26,8 @@ _EPILOG = f"""\
 files: everything lives in the kit home, ~/.kit (or ${KIT_HOME_ENV}): state.db (the
 cluster's objects), kubeconfig (context "kit"), kit.pid, daemon.json, kit.log, locks.
 
-exit codes: 0 success; 1 failure; 2 bad arguments; 3 'kit status' found nothing running.
+exit codes: 0 success; 1 failure; 2 bad arguments; 3 the simulator is not running
+('kit status', 'kit clock', 'kit node', 'kit fail').
 """
 
 
@@ -141,6 +144,7 @@ def build_parser(*, home: KitHome) -> argparse.ArgumentParser:
     reset.add_argument("--timeout", type=float, default=10.0,
                        help="seconds to wait for the old simulator to stop "
                             "(default: %(default)s)")
+    control.add_commands(commands, home=home)
     return parser
 
 
@@ -157,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, *, home: KitHome) -> int:
+    if args.command in control.COMMANDS:
+        return control.run(args, home=home)
     # Absolute paths: the background simulator and later commands may run elsewhere.
     given = getattr(args, "kubeconfig", None)
     config = given.expanduser().absolute() if given else home.kubeconfig

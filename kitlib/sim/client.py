@@ -54,7 +54,7 @@ class LocalClient:
     async def update(self, resource: str, obj: JSON, *, subresource: str = "") -> JSON:
         meta = obj["metadata"]
         record, _ = await self.registry[resource].update(
-            namespace=meta.get("namespace", ""), name=meta["name"], transform=lambda _c: obj,
+            namespace=meta.get("namespace", ""), name=meta["name"], body=obj,
             options=self._options(subresource))
         return record.object()
 
@@ -74,8 +74,7 @@ class LocalClient:
             changed = change(obj)
             obj = changed if changed is not None else obj
             try:
-                record, _ = await storage.update(namespace=namespace, name=name,
-                                                 transform=lambda _c, o=obj: o,
+                record, _ = await storage.update(namespace=namespace, name=name, body=obj,
                                                  options=self._options(subresource))
                 return record.object()
             except errors.Conflict:

@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from aiohttp import web
 
 from kitlib.sim import bootstrap
 from kitlib.sim.apiserver import certs
+from kitlib.sim.apiserver import control_routes
 from kitlib.sim.apiserver.app import build_app
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.client import LocalClient
@@ -39,9 +41,12 @@ from kitlib.sim.controllers.serviceaccount import ServiceAccountController
 from kitlib.sim.controllers.tainteviction import TaintEvictionController
 from kitlib.sim.informers import InformerFactory
 from kitlib.sim.kubelet.fleet import Fleet
+from kitlib.sim.kubelet.server import KubeletConnector
+from kitlib.sim.network import Fabric
 from kitlib.sim.registry import catalog
 from kitlib.sim.registry.generic import Registry
 from kitlib.sim.registry.hooks import registry_hooks
+from kitlib.sim.remote import LoopTransport, SimulatorControl
 from kitlib.sim.scheduler import Scheduler
 from kitlib.sim.schema.builder import load_schema
 from kitlib.sim.store.persistence import Persistence
@@ -81,10 +86,14 @@ class SimCluster:
                                  hooks=registry_hooks())
         self.token = self.config.token or self._stored_token()
         self.certificates = self._stored_certificates()
-        self.control = Control(clock=self.clock)
+        self.control = Control(clock=self.clock, profile=self.config.profile,
+                               seed=self.config.seed)
+        # The API server's way to the kubelets (logs, exec, port-forward) and to the pod
+        # network (proxy), bound to them once they exist.
+        self.connector = KubeletConnector()
         self.api = ApiContext(registry=self.registry, store=self.store, clock=self.clock,
                               resources=self.resources, schema_loader=load_schema,
-                              control=self.control)
+                              control=self.control, connector=self.connector)
         self.started_at: float | None = None
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -155,7 +164,12 @@ class SimCluster:
 
     def _components(self, ctx: Context) -> list[Component]:
         """Everything that runs beside the API server, as on a real control plane."""
-        self.fleet = Fleet(ctx, nodes=self.config.nodes)   # the nodes and their kubelets
+        # The pod network, cluster DNS and kube-proxy's rules, following the informers.
+        self.fabric = Fabric.for_cluster(ctx)
+        # The nodes and their kubelets, whose pods join the network.
+        self.fleet = Fleet(ctx, nodes=self.config.nodes, network=self.fabric)
+        self.control.fleet = self.fleet                     # their failure injection
+        self.connector.bind(fleet=self.fleet, fabric=self.fabric)
         return [*self.fleet.components(), ServiceAccountController(ctx), NamespaceController(ctx),
                 DeploymentController(ctx),
                 ReplicaSetController(ctx),
@@ -246,6 +260,14 @@ class ThreadedCluster:
     def url(self) -> str:
         assert self.cluster is not None
         return self.cluster.url
+
+    @property
+    def control(self) -> SimulatorControl:
+        """The simulator's controls (clock, failure injection), safe to call from any
+        thread: each call runs in the cluster's loop, as the /kit/v1 API runs it."""
+        assert self.cluster is not None
+        return SimulatorControl(LoopTransport(
+            self.loop, partial(control_routes.route, self.cluster.control)))
 
     @property
     def token(self) -> str:

@@ -33,7 +33,7 @@ SPAM_BURST = 25.0
 SPAM_REFILL_PER_SECOND = 1.0 / 300.0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
     tokens: float
     last: float
@@ -47,18 +47,30 @@ class _Bucket:
         return True
 
 
-@dataclass
+@dataclass(slots=True)
 class _Similar:
-    messages: set[str]
+    """The distinct messages seen with one reason (most keys only ever see one)."""
+
+    first: str | None
+    others: set[str] | None
     last_time: float
 
+    def add(self, message: str) -> int:
+        """Count ``message`` in; returns how many distinct messages there are."""
+        if self.first is None or self.first == message:
+            self.first = message
+        elif self.others is None:
+            self.others = {message}
+        else:
+            self.others.add(message)
+        return 1 + (len(self.others) if self.others is not None else 0)
 
-@dataclass
+
+@dataclass(slots=True)
 class _Seen:
     namespace: str
     name: str
     count: int
-    first: str
     last_time: float
 
 
@@ -136,10 +148,10 @@ class EventRecorder:
         similar_key = (*involved, type, reason)
         similar = self._similar.get(similar_key)
         if similar is None or now - similar.last_time > CORRELATION_WINDOW:
-            similar = self._similar[similar_key] = _Similar(set(), now)
-        similar.messages.add(message)
+            similar = self._similar[similar_key] = _Similar(None, None, now)
+        distinct = similar.add(message)
         similar.last_time = now
-        if len(similar.messages) <= AGGREGATE_AFTER:
+        if distinct <= AGGREGATE_AFTER:
             return message, (*similar_key, message)
         return COMBINED_PREFIX + message, similar_key
 
@@ -166,8 +178,7 @@ class EventRecorder:
         except (errors.NotFound, errors.Forbidden, errors.AlreadyExists):
             return      # the namespace is gone or going: nobody will read this event
         if key is not None:
-            self._seen[key] = _Seen(namespace, event["metadata"]["name"], 1,
-                                    event["firstTimestamp"], now)
+            self._seen[key] = _Seen(namespace, event["metadata"]["name"], 1, now)
             if len(self._seen) > 4096:
                 self._forget_old(now)
 

@@ -9,6 +9,7 @@ in the namespace ``fuzz``.  Runs are deterministic (``derandomize``) and short b
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,9 +21,10 @@ from kitlib.sim.cluster import SimConfig, ThreadedCluster
 from tests.conftest import write_kubeconfig
 from tests.fuzz.manifests import (NAMESPACE, RESOURCES, collection_path, fixture_name,
                                   item_path, manifest)
-from tests.fuzz.oracle import Sent, ServerLog, check_response
+from tests.fuzz.oracle import Sent, ServerLog, check_dropped, check_response
 
 SCALE = float(os.environ.get("KIT_FUZZ_SCALE", "1"))
+SENT = [0]      # fuzzed requests in this session, for the summary
 
 
 def fuzz_settings(examples: int) -> settings:
@@ -47,15 +49,22 @@ class Fuzzer:
         self.session.trust_env = False
         self.sent = 0
 
-    def send(self, sent: Sent) -> Any:
+    def send(self, sent: Sent, *, strict: bool = False) -> Any:
+        """Send ``sent`` and check the answer (``strict``: known bugs are not excused)."""
         headers = dict(sent.headers)
         headers.setdefault("Authorization", self.session.headers["Authorization"])
         request = requests.Request(sent.method, self.url + sent.path, params=sent.params,
                                    headers=headers, data=sent.body)
         prepared = self.session.prepare_request(request)
-        response = self.session.send(prepared, timeout=30)
         self.sent += 1
-        check_response(response, sent, self.log)
+        SENT[0] += 1
+        try:
+            response = self.session.send(prepared, timeout=30)
+        except requests.RequestException as error:   # dropped, garbled or hung
+            time.sleep(0.05)        # let the server log why
+            check_dropped(sent, self.log, error, strict=strict)
+            return None
+        check_response(response, sent, self.log, strict=strict)
         return response
 
     def raw(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -64,9 +73,18 @@ class Fuzzer:
 
     def ensure_fixtures(self, resources: Any = RESOURCES) -> None:
         """Make sure the namespace and one valid object of each kind exist."""
-        if self.raw("GET", f"/api/v1/namespaces/{NAMESPACE}").status_code == 404:
-            made = self.raw("POST", "/api/v1/namespaces", json={"metadata": {"name": NAMESPACE}})
-            assert made.status_code == 201, made.text
+        deadline = time.monotonic() + 10
+        while True:
+            found = self.raw("GET", f"/api/v1/namespaces/{NAMESPACE}")
+            if found.status_code == 404:
+                made = self.raw("POST", "/api/v1/namespaces",
+                                json={"metadata": {"name": NAMESPACE}})
+                assert made.status_code == 201, made.text
+                break
+            if not found.json()["metadata"].get("deletionTimestamp"):
+                break
+            assert time.monotonic() < deadline, f"namespace {NAMESPACE} stuck: {found.text}"
+            time.sleep(0.05)        # a fuzzed DELETE hit it: wait for it to go
         for res in resources:
             name = fixture_name(res)
             if self.raw("GET", item_path(res, name)).status_code == 200:
@@ -119,3 +137,12 @@ def fuzzer(fuzz_cluster: Fuzzer) -> Iterator[Fuzzer]:
     """The module's fuzzer; after the test, the server must still be healthy."""
     yield fuzz_cluster
     fuzz_cluster.assert_healthy()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SENT[0]:
+        from tests.fuzz.known import seen
+
+        hits = ", ".join(f"{k} ×{v}" for k, v in sorted(seen().items())) or "none"
+        terminalreporter.write_line(f"fuzz: {SENT[0]} requests (KIT_FUZZ_SCALE={SCALE:g}); "
+                                    f"known bugs met: {hits}")

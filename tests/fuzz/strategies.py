@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
@@ -20,7 +21,8 @@ JSON = dict[str, Any]
 ODD_NAMES = ["", ".", "..", "a/b", "a.b", "-a", "a-", "A", "a b", "a%2Fb", "%", "?", "#",
              "a\u0000b", "\n", "ünï", "名前", "\U0001F600", "a" * 63, "a" * 64, "a" * 254,
              "x" * 10_000, "kube-system", "default", "fx", "fuzz-target", "kit-worker",
-             "..%2F..", "a;b", "a\\b", "$", "status", "scale", "null", "true", "0"]
+             "..%2F..", "a;b", "a\\b", "$", "status", "scale", "null", "true", "0",
+             "a\x1fb", "\x08", "\x7f", "a\tb"]
 
 names = st.one_of(st.sampled_from(ODD_NAMES),
                   st.text(min_size=0, max_size=40),
@@ -79,36 +81,60 @@ def set_at(obj: Any, path: tuple[Any, ...], value: Any) -> Any:
     return obj
 
 
-@st.composite
-def mutated(draw: st.DrawFn, base: JSON, *, changes: int = 3) -> JSON:
-    """``base`` with a few values replaced by garbage, keys added, or directives spliced in."""
+FIELD_KEYS = ["metadata", "spec", "status", "name", "namespace", "labels", "annotations",
+              "finalizers", "ownerReferences", "managedFields", "resourceVersion", "uid",
+              "deletionTimestamp", "generateName", "containers", "ports", "replicas",
+              "selector", "template", "data", "type", "clusterIP"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One spoiling of an object, drawn without looking at the object (so a test may
+    apply it to whatever the server returned without upsetting Hypothesis' replay)."""
+
+    action: str         # replace, add, directive, drop
+    pick: int           # which path: an index into paths_of(object), modulo their number
+    key: str
+    value: Any
+
+
+changes = st.lists(st.builds(
+    Change,
+    action=st.sampled_from(["replace", "replace", "add", "directive", "drop"]),
+    pick=st.integers(0, 10_000),
+    key=st.one_of(st.sampled_from(FIELD_KEYS), st.text(max_size=12)),
+    value=json_values), min_size=1, max_size=3)
+
+
+def apply_changes(base: JSON, planned: list[Change]) -> JSON:
     obj = copy.deepcopy(base)
-    for _ in range(draw(st.integers(1, changes))):
-        path = draw(st.sampled_from(paths_of(obj)))
-        action = draw(st.sampled_from(["replace", "replace", "add", "directive", "drop"]))
+    for change in planned:
+        paths = paths_of(obj)
+        path = paths[change.pick % len(paths)]
         target = obj
         for step in path:
             target = target[step]
-        if action == "replace" and path:
-            set_at(obj, path, draw(json_values))
-        elif action == "add" and isinstance(target, dict):
-            key = draw(st.one_of(st.text(max_size=12), st.sampled_from(
-                ["metadata", "spec", "status", "name", "namespace", "labels", "annotations",
-                 "finalizers", "ownerReferences", "managedFields", "resourceVersion", "uid",
-                 "deletionTimestamp", "generateName", "containers", "ports", "replicas",
-                 "selector", "template", "data", "type", "clusterIP"])))
-            target[key] = draw(json_values)
-        elif action == "directive" and isinstance(target, dict):
-            target[draw(st.sampled_from(DIRECTIVES))] = draw(st.sampled_from(DIRECTIVE_VALUES))
-        elif action == "drop" and path:
+        # Drawn values may be shared (sampled_from): never put the same object in twice.
+        value = copy.deepcopy(change.value)
+        if change.action == "replace" and path:
+            set_at(obj, path, value)
+        elif change.action == "add" and isinstance(target, dict):
+            target[change.key] = value
+        elif change.action == "directive" and isinstance(target, dict):
+            target[DIRECTIVES[change.pick % len(DIRECTIVES)]] = copy.deepcopy(
+                DIRECTIVE_VALUES[change.pick % len(DIRECTIVE_VALUES)])
+        elif change.action == "drop" and path:
             parent = obj
             for step in path[:-1]:
                 parent = parent[step]
             if isinstance(parent, dict):
                 parent.pop(path[-1], None)
-        if not isinstance(obj, dict):
-            return {"value": obj}
     return obj
+
+
+def mutated(base: JSON) -> st.SearchStrategy[JSON]:
+    """``base`` with a few values replaced by garbage, keys added, or directives spliced in."""
+    return changes.map(lambda planned: apply_changes(base, planned))
 
 
 POINTERS = ["", "/", "/metadata", "/metadata/labels", "/metadata/labels/a~1b",

@@ -77,7 +77,7 @@ def requests_(draw: st.DrawFn) -> Sent:
     return Sent(method, path, draw(fz.queries()), headers, body)
 
 
-@fuzz_settings(250)
+@fuzz_settings(150)
 @given(sent=requests_())
 def test_any_request_anywhere(fuzzer: Fuzzer, sent: Sent) -> None:
     fuzzer.send(sent)
@@ -85,7 +85,7 @@ def test_any_request_anywhere(fuzzer: Fuzzer, sent: Sent) -> None:
         fuzzer.ensure_fixtures()
 
 
-@fuzz_settings(80)
+@fuzz_settings(50)
 @given(res=st.sampled_from(RESOURCES), query=fz.queries(watch=True),
        accept=st.one_of(st.none(), fz.accepts), everywhere=st.booleans())
 def test_list_and_watch_with_odd_queries(fuzzer: Fuzzer, res: ResourceType,

@@ -36,6 +36,9 @@ class ApiContext:
     schema_loader: Callable[[], Any]
     #: The simulator's own controls (clock, failure injection), served under /kit/v1.
     control: Any = None
+    #: The way to the nodes' kubelets and the pod network (a ``connector.NodeConnector``),
+    #: for logs, exec, attach, port-forward and proxy.
+    connector: Any = None
     _index: dict[tuple[str, str, str], ResourceType] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

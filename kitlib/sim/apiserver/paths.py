@@ -80,6 +80,8 @@ def parse(path: str, method: str, *, watch: bool = False) -> RequestInfo:
         verb = _COLLECTION_VERBS.get(method)
         if is_watch and method == "GET":
             verb = "watch"
+    if verb is None and subresource == "proxy" and method in ("HEAD", "OPTIONS"):
+        verb = "proxy"                  # proxied as any other method
     if verb is None:
         raise MethodNotAllowed()
     return RequestInfo(group=group, version=version, namespace=namespace, resource=resource,

@@ -1,4 +1,5 @@
-"""Subresources: status, scale, binding, eviction and a namespace's finalize.
+"""Subresources: status, scale, binding, eviction and a namespace's finalize; the
+node-backed ones (log, exec, attach, portforward, proxy) have modules of their own.
 
 Each is a view of, or a narrow write to, its parent object: ``/scale`` shows and sets
 ``spec.replicas`` as an autoscaling/v1 Scale, ``/binding`` assigns a pod to a node (what the
@@ -11,7 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
-from kitlib.sim.apiserver import decoding, objects, paths
+from kitlib.sim.apiserver import (decoding, logs, objects, paths, portforward, proxy,
+                                  streaming)
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.apiserver.patching import patch_transform
 from kitlib.sim.apiserver.respond import respond, success_status
@@ -47,7 +49,15 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
         return await evict(request, api, res, info)
     elif sub == "finalize" and method == "PUT":
         return await finalize(request, api, res, info)
-    elif sub in ("log", "exec", "attach", "portforward", "proxy", "token"):
+    elif sub == "log":
+        return await logs.serve(request, api, res, info)
+    elif sub in ("exec", "attach"):
+        return await streaming.serve(request, api, res, info, action=sub)
+    elif sub == "portforward":
+        return await portforward.serve(request, api, res, info)
+    elif sub == "proxy":
+        return await proxy.serve(request, api, res, info)
+    elif sub == "token":
         raise errors.NotFound(resource=res.plural, name=info.name) if \
             api.storage(res).find(namespace=info.namespace, name=info.name) is None else \
             errors.StatusError(f"the {sub} subresource is not available on the simulated "

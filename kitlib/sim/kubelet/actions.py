@@ -16,6 +16,7 @@ from kitlib.sim.kubelet import env as envs
 from kitlib.sim.kubelet.books import ContainerBook, PodBook, Termination
 from kitlib.sim.kubelet.durations import go_duration, truncate_ms
 from kitlib.sim.kubelet.probes import start_probes
+from kitlib.sim.machinery.quantity import QuantityError, parse_quantity
 from kitlib.sim.registry.options import DeleteOptions
 from kitlib.sim.runtime.interface import (ContainerConfig, CRIError, ExitStatus, PullError,
                                           StartError)
@@ -89,7 +90,8 @@ def release_sandbox(worker: PodWorker, pod: PodBook) -> None:
     runtime = worker.kubelet.runtime
     for book in pod.containers:
         book.stop_probes()
-        if book.container_id:
+        # A finished pod keeps its containers (and their logs) until it is deleted.
+        if book.container_id and pod.deleting:
             runtime.remove_container(book.container_id)
     if pod.sandbox is not None:
         runtime.stop_pod_sandbox(pod.sandbox.id)
@@ -147,25 +149,43 @@ async def use_image(worker: PodWorker, book: Subject) -> None:
     book.image = worker.kubelet.runtime.image_status(book.spec.get("image", ""))
 
 
-async def create_container(worker: PodWorker, book: Subject) -> None:
-    assert isinstance(book, ContainerBook)
+def container_config(worker: PodWorker, book: ContainerBook) -> ContainerConfig:
+    """The CRI ContainerConfig of the container's next attempt (EnvError if its
+    environment cannot be made)."""
     kubelet, pod = worker.kubelet, worker.book
     spec = book.spec
-    try:
-        variables = envs.container_env(
-            pod.pod, spec, get=kubelet.read, services=kubelet.services_for(pod),
-            node_ip=kubelet.identity.internal_ip, pod_ip=pod.ip,
-            allocatable=kubelet.allocatable)
-    except envs.EnvError as exc:
-        raise ActionError(str(exc)) from None
-    config = ContainerConfig(
+    variables = envs.container_env(
+        pod.pod, spec, get=kubelet.read, services=kubelet.services_for(pod),
+        node_ip=kubelet.identity.internal_ip, pod_ip=pod.ip,
+        allocatable=kubelet.allocatable)
+    return ContainerConfig(
         name=book.name, image=spec.get("image", ""),
         command=tuple(envs.expand(str(c), variables) for c in spec.get("command") or ()),
         args=tuple(envs.expand(str(a), variables) for a in spec.get("args") or ()),
         env=tuple(variables.items()), working_dir=spec.get("workingDir", ""),
         ports=tuple(spec.get("ports") or ()), mounts=tuple(spec.get("volumeMounts") or ()),
         attempt=book.attempts, kind=book.kind, stdin=bool(spec.get("stdin")),
-        tty=bool(spec.get("tty")))
+        stdin_once=bool(spec.get("stdinOnce")), tty=bool(spec.get("tty")),
+        termination_message_path=spec.get("terminationMessagePath") or "/dev/termination-log",
+        termination_message_policy=spec.get("terminationMessagePolicy") or "File",
+        memory_limit=_memory_limit(spec))
+
+
+def _memory_limit(spec: dict) -> int:
+    value = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
+    try:
+        return int(parse_quantity(str(value)).value) if value else 0
+    except (QuantityError, ValueError):
+        return 0
+
+
+async def create_container(worker: PodWorker, book: Subject) -> None:
+    assert isinstance(book, ContainerBook)
+    kubelet, pod = worker.kubelet, worker.book
+    try:
+        config = container_config(worker, book)
+    except envs.EnvError as exc:
+        raise ActionError(str(exc)) from None
     if book.image is None:
         raise ActionError(f'image "{config.image}" is not present')
     assert pod.sandbox is not None
@@ -174,7 +194,7 @@ async def create_container(worker: PodWorker, book: Subject) -> None:
     book.container_id = kubelet.runtime.create_container(pod.sandbox, config, book.image)
     book.attempts += 1
     book.exit_future = None
-    book.running_spec = spec
+    book.running_spec = book.spec
     book.restart_requested = False
 
 
@@ -229,8 +249,14 @@ async def stop_container(worker: PodWorker, book: Subject) -> None:
     book.ready = False
     if book.spec is not book.running_spec and not worker.book.deleting:
         book.restart_requested = True               # definition changed: run the new one
+    runtime = worker.kubelet.runtime
+    if book.exit_future is None and book.container_id:
+        # Created but never started (the pod was deleted in between): its end is what
+        # the stopping container waits for, so watch it here.
+        book.exit_future = runtime.wait_container(book.container_id)
+        book.exit_future.add_done_callback(lambda _f: worker.poke())
     try:
-        worker.kubelet.runtime.stop_container(
+        runtime.stop_container(
             book.container_id, timeout=grace_period(worker.book, book, reason))
     except CRIError as exc:
         log.warning("stopping %s: %s", book.container_id, exc.message)

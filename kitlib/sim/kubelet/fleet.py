@@ -11,33 +11,69 @@ are plain methods, to be called in the cluster's event loop.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from kitlib.sim.component import Context
 from kitlib.sim.kubelet.kubelet import Kubelet
-from kitlib.sim.kubelet.node import NodeIdentity, identities
+from kitlib.sim.kubelet.node import CAPACITY, NodeIdentity, identities
+from kitlib.sim.network.api import PodNetwork
 from kitlib.sim.runtime.faults import PullFaults
-from kitlib.sim.runtime.interface import EXIT_SIGKILL, ContainerRuntime, FaultInjection
-from kitlib.sim.runtime.provisional import ProvisionalRuntime
+from kitlib.sim.runtime.fs.volumes import Disks
+from kitlib.sim.runtime.interface import (EXIT_SIGKILL, ContainerRuntime, FaultInjection,
+                                          PodSandbox)
+from kitlib.sim.runtime.simulated import NetworkFactory, SimulatedRuntime
 from kitlib.sim.store.records import Record
 
-#: Builds a node's runtime; the fleet's own pull faults and pod annotations are passed in.
+#: Builds a node's runtime; the fleet's own pull faults and pod annotations are passed in
+#: (and, to the simulated runtime, what it reads and shares: objects, network, disks).
 RuntimeFactory = Callable[..., ContainerRuntime]
+
+class ClusterNetwork(Protocol):
+    """What the fleet needs of the cluster's network (``network.Fabric``)."""
+
+    def pod_network(self, *, namespace: str, pod: str, ip: str, hostname: str = "",
+                    subdomain: str = "", dns_policy: str = "ClusterFirst",
+                    dns_config: dict[str, Any] | None = None, node_ip: str = "",
+                    host_network: bool = False,
+                    host_aliases: Iterable[dict[str, Any]] = ()) -> PodNetwork: ...
+
+    def host_network(self, ip: str) -> PodNetwork: ...
 
 
 class Fleet:
     def __init__(self, ctx: Context, *, nodes: int, cluster: str = "kit",
-                 runtime: RuntimeFactory | None = None) -> None:
+                 runtime: RuntimeFactory | None = None,
+                 network: ClusterNetwork | None = None) -> None:
         self.ctx = ctx
         self.pull_faults = PullFaults()
+        self.disks = Disks()            # hostPath directories per node, claims' volumes
         self._pods = ctx.informers("pods")
-        factory = runtime or ProvisionalRuntime
+        self._client = ctx.client("kubelet")
+        factory = runtime or SimulatedRuntime
+        simulated = isinstance(factory, type) and issubclass(factory, SimulatedRuntime)
         self.kubelets: dict[str, Kubelet] = {}
         for identity in identities(nodes, rng=ctx.clock.random, cluster=cluster):
+            options: dict[str, Any] = {}
+            if simulated:
+                options = {"objects": self._object, "disks": self.disks,
+                           "allocatable": dict(CAPACITY)}
             node_runtime = factory(node=identity.name, clock=ctx.clock, profile=ctx.profile,
-                                   pull_faults=self.pull_faults, annotations=self._annotations)
+                                   pull_faults=self.pull_faults, annotations=self._annotations,
+                                   **options)
             self.kubelets[identity.name] = Kubelet(ctx, identity=identity, runtime=node_runtime)
         self._pods.add_handler(self._route)
+        if network is not None:
+            self.attach_network(network)
+
+    def attach_network(self, network: ClusterNetwork) -> None:
+        """Give the simulated runtimes the cluster's network: pod sandboxes made from now
+        on get their namespace there, and probes come from the node's own address."""
+        for kubelet in self.kubelets.values():
+            runtime = kubelet.runtime
+            if isinstance(runtime, SimulatedRuntime):
+                node_ip = kubelet.identity.internal_ip
+                runtime.use_network(_pod_networks(network, node_ip),
+                                    node_network=network.host_network(node_ip))
 
     def components(self) -> list[Kubelet]:
         return list(self.kubelets.values())
@@ -56,6 +92,26 @@ class Fleet:
         kubelet = self.kubelets.get(record.fields.get("spec.nodeName", ""))
         if kubelet is not None:
             kubelet.pod_changed(kind, record)
+            if kind == "DELETED":
+                self._forget(kubelet, record)
+
+    def _forget(self, kubelet: Kubelet, record: Record) -> None:
+        """A deleted pod no worker looks after (it had finished): its runtime drops what
+        it kept of it (the ended containers whose logs a learner could still read)."""
+        forget = getattr(kubelet.runtime, "forget_pod", None)
+        if forget is None:
+            return
+        uid = (record.object().get("metadata") or {}).get("uid", "")
+        if uid not in kubelet.workers:
+            forget(record.namespace, record.name, uid)
+
+    def _object(self, resource: str, namespace: str, name: str) -> dict[str, Any] | None:
+        """What a runtime reads to fill a pod's volumes: the pod itself (from the
+        informer), its ConfigMaps, Secrets and service account."""
+        if resource == "pods":
+            record = self._pods.get(namespace, name)
+            return record.object() if record is not None else None
+        return self._client.get(resource, namespace=namespace, name=name)
 
     def _annotations(self, namespace: str, name: str) -> Mapping[str, str]:
         record = self._pods.get(namespace, name)
@@ -116,3 +172,15 @@ class Fleet:
     def allow_image_pulls(self, image: str | None = None) -> None:
         """Undo ``fail_image_pulls`` (for every image when none is given)."""
         self.pull_faults.clear(image)
+
+
+def _pod_networks(network: ClusterNetwork, node_ip: str) -> NetworkFactory:
+    def make(sandbox: PodSandbox, pod: dict[str, Any]) -> PodNetwork:
+        spec = pod.get("spec") or {}
+        return network.pod_network(
+            namespace=sandbox.namespace, pod=sandbox.name, ip=sandbox.ip,
+            hostname=sandbox.hostname, subdomain=spec.get("subdomain") or "",
+            dns_policy=spec.get("dnsPolicy") or "ClusterFirst", dns_config=spec.get("dnsConfig"),
+            node_ip=node_ip, host_network=sandbox.host_network,
+            host_aliases=spec.get("hostAliases") or ())
+    return make

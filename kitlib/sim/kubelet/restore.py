@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from kitlib.sim.kubelet.actions import container_config
 from kitlib.sim.kubelet.books import Termination
+from kitlib.sim.kubelet.env import EnvError
 from kitlib.sim.kubelet.probes import start_probes
 from kitlib.sim.runtime.interface import ContainerConfig, ExitStatus
 
@@ -51,10 +53,14 @@ def _restore_container(worker: PodWorker, book: ContainerBook, saved: JSON) -> N
     image = book.spec.get("image", "")
     if "running" in state and pod.sandbox is not None and container_id:
         spec = book.spec
-        config = ContainerConfig(name=book.name, image=image,
-                                 command=tuple(spec.get("command") or ()),
-                                 args=tuple(spec.get("args") or ()), kind=book.kind,
-                                 stdin=bool(spec.get("stdin")), tty=bool(spec.get("tty")))
+        try:
+            config = container_config(worker, book)
+        except EnvError:                # its ConfigMap went away: run it as it was spelt
+            config = ContainerConfig(name=book.name, image=image,
+                                     command=tuple(spec.get("command") or ()),
+                                     args=tuple(spec.get("args") or ()), kind=book.kind,
+                                     stdin=bool(spec.get("stdin")), tty=bool(spec.get("tty")),
+                                     mounts=tuple(spec.get("volumeMounts") or ()))
         started_at = _time(state["running"].get("startedAt"))
         runtime.restore_container(pod.sandbox, config, container_id=container_id, image=image,
                                   started_at=started_at)

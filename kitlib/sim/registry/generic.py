@@ -17,6 +17,7 @@ from kitlib.sim.machinery.errors import FieldError
 from kitlib.sim.machinery.validation import validate_metadata_for
 from kitlib.sim.registry.base import ResourceType, Transaction
 from kitlib.sim.registry.options import DeleteOptions, WriteOptions
+from kitlib.sim.store.expiry import Expiry, Lease
 from kitlib.sim.store.records import Record, make_record
 from kitlib.sim.store.store import Store
 
@@ -29,6 +30,10 @@ _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _SUFFIX_LENGTH = 5
 # Namespaces the NamespaceLifecycle admission plugin refuses to delete.
 IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
+#: kube-apiserver's --event-ttl: an Event is deleted an hour after it was last written.
+EVENT_TTL = 3600.0
+#: Store keys whose objects live for a limited time after their last write (seconds).
+DEFAULT_TTLS = {"events": EVENT_TTL}
 
 # Hooks set by the assembly: managed-fields bookkeeping and metadata validation live in
 # other layers of machinery; the registry only calls them.
@@ -45,11 +50,16 @@ class Registry:
     """One ``ResourceStore`` per resource, sharing the store, the clock and the hooks."""
 
     def __init__(self, *, store: Store, clock: Clock, resources: tuple[ResourceType, ...],
-                 hooks: Hooks) -> None:
+                 hooks: Hooks, ttls: dict[str, float] | None = None) -> None:
         self.store = store
         self.clock = clock
         self.hooks = hooks
         self._by_key = {res.key: ResourceStore(self, res) for res in resources}
+        if store.clock is None:
+            store.clock = clock         # the watch windows age on the simulated clock
+        self.ttls = dict(DEFAULT_TTLS if ttls is None else ttls)
+        self.expiry = Expiry()
+        self._leases_restored = False
 
     def __getitem__(self, key: str) -> ResourceStore:
         return self._by_key[key]
@@ -64,11 +74,57 @@ class Registry:
         res = self._by_key.get(key)
         return res.resource.strategy.field_values(obj) if res else {}
 
+    # --- time to live (etcd leases) ---------------------------------------------------------
+
+    def written(self, key: str, record: Record | None) -> None:
+        """After every write: lease the written object if its kind has a time to live,
+        and delete the objects whose lease ran out, as etcd does when it expires."""
+        if not self.ttls:
+            return
+        if not self._leases_restored:
+            self._restore_leases()
+        now = self.clock.time()
+        ttl = self.ttls.get(key)
+        if ttl is not None and record is not None:
+            self.expiry.grant(Lease(now + ttl, record.rv, key, record.namespace, record.name))
+        deadline = self.expiry.next_deadline()
+        if deadline is not None and deadline <= now:
+            self.expire(now)
+
+    def expire(self, now: float) -> int:
+        """Delete every object whose lease ran out by ``now`` (finalizers or not, as etcd
+        deletes the key); returns how many."""
+        count = 0
+        for lease in self.expiry.due(now):
+            record = self.store.get(lease.resource, lease.namespace, lease.name)
+            if record is None or record.rv != lease.rv:
+                continue                # written again since (a newer lease), or gone
+            final = self.store.delete(lease.resource, record)
+            owner = self._by_key.get(lease.resource)
+            if owner is not None and _releases(owner.strategy):
+                owner.strategy.deleted(final.object())
+            count += 1
+        return count
+
+    def _restore_leases(self) -> None:
+        """Leases for the objects read back at start-up, from the time each was last
+        written (its newest timestamp): etcd keeps its leases across restarts."""
+        self._leases_restored = True
+        for key, ttl in self.ttls.items():
+            for record in list(self.store.list(key)):
+                written = _last_written(record.object())
+                if written is not None:
+                    self.expiry.grant(Lease(written + ttl, record.rv, key, record.namespace,
+                                            record.name))
+
     def namespace_phase(self, name: str) -> str | None:
         """The phase of a namespace, or None when it does not exist."""
         record = self.store.get("namespaces", "", name)
         if record is None:
             return None
+        phase = record.fields.get("status.phase")      # a selectable field: no parsing
+        if phase:
+            return phase
         return (record.object().get("status") or {}).get("phase", "Active")
 
 
@@ -238,19 +294,27 @@ class ResourceStore:
             _finish(txn, keep=False)
             raise
         _finish(txn, keep=True)
+        self.registry.written(self.store_key, record)
         await self.store.settled(record.rv)
         return record
 
     # --- update -------------------------------------------------------------------------
 
-    async def update(self, *, namespace: str | None, name: str, transform: Transform,
+    async def update(self, *, namespace: str | None, name: str,
+                     transform: Transform | None = None, body: JSON | None = None,
                      options: WriteOptions | None = None, create_missing: bool | None = None,
                      operation: str = "Update") -> tuple[Record, bool]:
         """Read, transform, check and write one object; returns (record, created).
 
         ``transform`` gets a copy of the current object (None if it does not exist) and
         returns the object to write: the body of a PUT, or the current object patched.
+        ``body`` instead is the object to write whatever the current one is (a transform
+        that ignores its argument, without the copy made for it).
         """
+        if transform is None:
+            if body is None:
+                raise TypeError("update needs a transform or a body")
+            transform = _constant(body)
         options = options or WriteOptions()
         ns = self._ns(namespace)
         current = self.store.get(self.store_key, ns, name)
@@ -266,7 +330,7 @@ class ResourceStore:
                                      operation=operation), True
         shown = self.present(current)
         old = shown.object()
-        new = transform(shown.object())
+        new = body if body is not None else transform(shown.object())
         self._check_url_identity(new, namespace=ns, name=name)
         new, txn = self.prepare_update(new, old, subresource=options.subresource,
                                        options=options, operation=operation)
@@ -284,6 +348,7 @@ class ResourceStore:
         _finish(txn, keep=True)
         stored, fields = self._stored(new)
         record = self.store.update(self.store_key, stored, prev=current, fields=fields)
+        self.registry.written(self.store_key, record)
         await self.store.settled(record.rv)
         return self.present(record), False
 
@@ -426,6 +491,7 @@ class ResourceStore:
             return self._record(obj, rv=current.rv)
         stored, fields = self._stored(obj)
         record = self.store.update(self.store_key, stored, prev=current, fields=fields)
+        self.registry.written(self.store_key, record)
         await self.store.settled(record.rv)
         return self.present(record)
 
@@ -434,6 +500,7 @@ class ResourceStore:
             return self.present(current)
         final = self.store.delete(self.store_key, current)
         self.strategy.deleted(final.object())
+        self.registry.written(self.store_key, None)
         await self.store.settled(final.rv)
         return self.present(final)
 
@@ -443,6 +510,39 @@ class _DryRun(Exception):
 
     def __init__(self, record: Record) -> None:
         self.record = record
+
+
+def _releases(strategy: Any) -> bool:
+    """Whether a strategy gives anything back when its objects are deleted."""
+    from kitlib.sim.registry.base import Strategy
+    return type(strategy).deleted is not Strategy.deleted
+
+
+def _last_written(obj: JSON) -> float | None:
+    """When an object was last written, as far as its timestamps tell (seconds)."""
+    from datetime import datetime, timezone
+    meta = obj.get("metadata") or {}
+    stamps = [meta.get("creationTimestamp"), obj.get("lastTimestamp"), obj.get("eventTime"),
+              (obj.get("series") or {}).get("lastObservedTime")]
+    stamps += [entry.get("time") for entry in meta.get("managedFields") or []
+               if isinstance(entry, dict)]
+    best: float | None = None
+    for stamp in stamps:
+        if not isinstance(stamp, str) or not stamp:
+            continue
+        try:
+            moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        seconds = moment.timestamp()
+        best = seconds if best is None else max(best, seconds)
+    return best
+
+
+def _constant(body: JSON) -> Transform:
+    return lambda _current: body
 
 
 def _finish(txn: Transaction | None, *, keep: bool) -> None:

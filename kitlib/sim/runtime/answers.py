@@ -28,6 +28,24 @@ ANNOTATION_PREFIX = "sim.kit.dev/probe."
 AnnotationLookup = Callable[[str, str], Mapping[str, str]]
 
 
+def probe_override(annotations: Mapping[str, str], container: str, probe: str) -> str | None:
+    """What the pod's annotations say this probe finds ("pass", "fail", "fail:<detail>"),
+    or None when they say nothing (the simulated runtime then asks the container)."""
+    if not probe:
+        return None
+    for key in (f"{ANNOTATION_PREFIX}{container}.{probe}", f"{ANNOTATION_PREFIX}{probe}"):
+        value = annotations.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def failure_status(override: str) -> int:
+    """The HTTP status a ``fail[:<detail>]`` override answers."""
+    detail = override[5:].strip()
+    return int(detail) if detail.isdigit() else 500
+
+
 class ProbeAnswers:
     """Mixed into the provisional runtime, whose containers it reads."""
 
@@ -36,13 +54,8 @@ class ProbeAnswers:
 
     def _override(self, container: _Container, probe: str) -> str | None:
         sandbox = container.sandbox
-        annotations = self._annotations(sandbox.namespace, sandbox.name)
-        for key in (f"{ANNOTATION_PREFIX}{container.config.name}.{probe}",
-                    f"{ANNOTATION_PREFIX}{probe}"):
-            value = annotations.get(key)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return None
+        return probe_override(self._annotations(sandbox.namespace, sandbox.name),
+                              container.config.name, probe)
 
     def _running(self, container_id: str, port: int, host: str) -> _Container:
         container = self._containers.get(container_id)
@@ -75,8 +88,7 @@ class ProbeAnswers:
         container = self._running(container_id, port, host)
         override = self._override(container, probe) if probe else None
         if override and override.startswith("fail"):
-            detail = override[5:].strip()
-            return HttpResponse(status=int(detail) if detail.isdigit() else 500)
+            return HttpResponse(status=failure_status(override))
         if override is None:
             self._refuse_unless_listening(container, port, host)
         return HttpResponse(status=200)

@@ -88,8 +88,12 @@ class ContainerConfig:
     attempt: int = 0                    # the restart count this container will carry
     kind: str = "regular"               # regular | init | sidecar
     stdin: bool = False
+    stdin_once: bool = False
     tty: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+    termination_message_path: str = "/dev/termination-log"
+    termination_message_policy: str = "File"        # File | FallbackToLogsOnError
+    memory_limit: int = 0                           # bytes (resources.limits.memory); 0: none
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,7 +177,9 @@ class ContainerRuntime(Protocol):
     # simulate answers per probe; a runtime that runs real handlers ignores it.
     async def exec_sync(self, container_id: str, command: tuple[str, ...], *,
                         timeout: float, probe: str = "") -> ExecResult:
-        """Run a command in the container and wait for it (raises CRIError on timeout)."""
+        """Run a command in the container and wait for it.  A command still running after
+        ``timeout`` fails with the kubelet's ``command "..." timed out``; one that cannot
+        start raises CRIError (containerd's message)."""
 
     async def http_get(self, container_id: str, *, port: int, path: str,
                        scheme: str = "HTTP", host: str = "",

@@ -23,6 +23,11 @@ class LimitExceeded(Exception):
     """A program went past one of its limits; the runtime ends it with this message."""
 
 
+class OutOfMemory(LimitExceeded):
+    """The program used more memory than ``Limits.memory``: the kernel's OOM killer ends
+    the whole container (exit code 137, reason OOMKilled)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     #: Interpreter steps (commands, loop iterations) a script may take in one run.
@@ -31,6 +36,9 @@ class Limits:
     output: int = 8 * 1024 * 1024
     #: Bytes a container's writable layer and its emptyDir volumes may hold.
     disk: int = 64 * 1024 * 1024
+    #: Bytes of memory the container may use (its resources.limits.memory); 0: no limit.
+    #: Programs that simulate using memory (stress) compare against it.
+    memory: int = 0
 
 
 class Input(Protocol):
@@ -64,6 +72,16 @@ class ProcessContext:
     #: Terminal size for interactive shells (kubectl exec -it resizes it).
     columns: int = 80
     rows: int = 24
+    #: The process's ID in its container: 1 for the container's main process (which, as
+    #: PID 1, ignores the signals it has no handler for), others for exec'd processes.
+    pid: int = 1
+    #: Finds the program a command line names, as execve would (through PATH, then by the
+    #: file found: an image's own executable such as ``nginx`` or ``redis-cli``, a script,
+    #: a command of the sandboxed shell): ``find_program(argv, ctx) -> (program, argv)``,
+    #: to run with a copy of the context whose ``argv`` is the one returned.  Raises FsError
+    #: (ENOENT: not found; EACCES: not executable).  Set by the runtime.
+    find_program: ProgramFinder | None = None
 
 
 Program = Callable[[ProcessContext], Awaitable[int]]
+ProgramFinder = Callable[[list[str], ProcessContext], tuple[Program, list[str]]]

@@ -29,8 +29,8 @@ from kitlib.sim.runtime.catalogue import Catalogue, ImageInfo, default_catalogue
 from kitlib.sim.runtime.commands import ProcessPlan, plan_process
 from kitlib.sim.runtime.faults import PullFaults
 from kitlib.sim.runtime.interface import (EXIT_SIGKILL, EXIT_SIGTERM, CRIError, ContainerConfig,
-                                          ExitStatus, Image, PodSandbox, PullError, Pulled,
-                                          StartError)
+                                          ExitStatus, Image, PodSandbox, Pulled, StartError)
+from kitlib.sim.runtime.pulls import ImageStore
 from kitlib.sim.runtime.reference import parse_reference
 
 
@@ -63,7 +63,8 @@ class ProvisionalRuntime(ProbeAnswers):
         self.timing = self.catalogue.timing(profile)
         self.pull_faults = pull_faults if pull_faults is not None else PullFaults()
         self._annotations = annotations or (lambda _ns, _name: {})
-        self._images: dict[str, Image] = {}
+        self.images = ImageStore(catalogue=self.catalogue, timing=self.timing, clock=clock,
+                                 pull_faults=self.pull_faults)
         self._sandboxes: dict[str, PodSandbox] = {}
         self._containers: dict[str, _Container] = {}
 
@@ -76,25 +77,10 @@ class ProvisionalRuntime(ProbeAnswers):
     # --- images -------------------------------------------------------------------------
 
     def image_status(self, image: str) -> Image | None:
-        return self._images.get(str(parse_reference(image).with_default_tag()))
+        return self.images.image_status(image)
 
     async def pull_image(self, image: str, *, sandbox: PodSandbox) -> Pulled:
-        ref = parse_reference(image)
-        fault = self.pull_faults.check(ref) if self.pull_faults else None
-        info = self.catalogue.find(ref)
-        if fault is not None or info is None:
-            await self.clock.sleep(self._jitter(self.timing.pull_overhead))
-            raise PullError(fault or self.catalogue.missing_message(ref))
-        found = self.catalogue.image_of(ref)
-        if found.reference in self._images:
-            seconds = self._jitter(self.timing.cached_pull)
-        else:
-            transfer = found.size / self.timing.pull_bytes_per_second
-            seconds = self._jitter(self.timing.pull_overhead) + transfer * self.clock.jitter(
-                0.85, 1.15)
-        await self.clock.sleep(seconds)
-        self._images[found.reference] = found
-        return Pulled(image=found, seconds=seconds)
+        return await self.images.pull_image(image, sandbox=sandbox)
 
     # --- sandboxes ----------------------------------------------------------------------
 
@@ -145,8 +131,7 @@ class ProvisionalRuntime(ProbeAnswers):
     def restore_container(self, sandbox: PodSandbox, config: ContainerConfig, *,
                           container_id: str, image: str, started_at: float) -> None:
         ref = parse_reference(image)
-        found = self.catalogue.image_of(ref)
-        self._images.setdefault(found.reference, found)
+        found = self.images.adopt(image)
         info = self.catalogue.find(ref)
         plan = plan_process(command=config.command, args=config.args, image=info,
                             interactive=config.stdin or config.tty)
@@ -163,6 +148,9 @@ class ProvisionalRuntime(ProbeAnswers):
 
     def stop_container(self, container_id: str, *, timeout: float) -> None:
         container = self._containers.get(container_id)
+        if container is not None and container.state == "created":
+            self._finish(container, EXIT_SIGKILL)       # never started: nothing to signal
+            return
         if container is None or container.state != "running":
             return
         behaviour = "ignore" if container.hung else container.plan.on_sigterm

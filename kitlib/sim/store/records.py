@@ -7,6 +7,7 @@ Labels and the kind's selectable fields are kept beside it, parsed, for selector
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,17 +39,40 @@ class Event:
     resource: str             # the store key: "pods", "deployments.apps"
     record: Record
     prev: Record | None       # the version before this change (for selector transitions)
+    at: float = 0.0           # when it happened (simulated seconds), to age the watch window
 
 
-def make_record(obj: JSON, *, rv: int, fields: dict[str, str]) -> Record:
+def make_record(obj: JSON, *, rv: int, fields: dict[str, str],
+                prev: Record | None = None) -> Record:
+    """The record of ``obj`` at ``rv``; ``prev``, its previous version, lends its labels and
+    fields when they did not change (most writes change neither), so versions share them."""
     meta = obj["metadata"]
     meta["resourceVersion"] = str(rv)
-    namespace = meta.get("namespace", "")
+    namespace = _intern(meta.get("namespace", ""))
     name = meta["name"]
     all_fields = {"metadata.name": name, "metadata.namespace": namespace}
-    all_fields.update(fields)
+    for key, value in fields.items():
+        all_fields[key] = _intern(value)
+    labels = {_intern(k): _intern(v) for k, v in (meta.get("labels") or {}).items()}
+    if prev is not None:
+        if labels == prev.labels:
+            labels = prev.labels
+        if all_fields == prev.fields:
+            all_fields = prev.fields
     return Record(namespace=namespace, name=name, rv=rv, raw=orjson.dumps(obj),
-                  labels=dict(meta.get("labels") or {}), fields=all_fields)
+                  labels=labels, fields=all_fields)
+
+
+def _intern(value: str) -> str:
+    """One copy of each short string: label keys and values, namespaces, phases and node
+    names repeat across thousands of objects (the records' labels and fields are the
+    largest part of the store after the objects' JSON)."""
+    if isinstance(value, str) and len(value) <= _INTERN_MAX:
+        return sys.intern(value)
+    return value
+
+
+_INTERN_MAX = 64
 
 
 def with_rv(record: Record, rv: int) -> Record:

@@ -236,7 +236,7 @@ def _apply_once(managed: Managed, live: JSON, config: JSON, *, shape: Shape, me:
                                 time=previous.time if previous is not None else None)
     merged = prune(merged, managed, previous.fields if previous is not None else None, shape)
 
-    added, modified, removed = compare(zero_fill(live, shape), zero_fill(merged, shape), shape)
+    added, modified, removed = compare(live, merged, shape, zeros=True)
     changed_object = bool(added or modified or removed)
     if ignored:
         added = recursive_difference(added, ignored)

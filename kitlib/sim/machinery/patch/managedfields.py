@@ -14,14 +14,21 @@ its non-pointer structs and non-``omitempty`` fields (``spec: {}``, ``template.m
 creationTimestamp: null``, ``containers: null``, a container's ``resources: {}``).  Those
 zero values decide whether a map shows up as owned itself (``".": {}``), so
 ``zero_fill`` puts them back before comparing; the stored objects are never changed.
+
+Every tracked write (a pod's status, a binding, a lease renewal) goes through here, so the
+bookkeeping is kept cheap: subtrees equal on both sides are skipped whole, zero values
+are filled in only where the comparison goes, and a ``fieldsV1`` document this module has
+decoded or encoded before is not parsed or built again (``_FieldsCache``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
+
+import orjson
 
 from kitlib.sim.schema.types import ArrayType, MapType, Schema
 
@@ -79,6 +86,10 @@ class Entry:
     subresource: str
     fields: FieldSet
     time: str | None = None
+    #: The decoded ``fieldsV1`` document and the set it was decoded to, when the document
+    #: is exactly what ``to_fields_v1`` would write for that set: written again as it is
+    #: while ``fields`` is still that set (a ``replace`` with other fields drops it).
+    source: tuple[FieldSet, JSON] | None = field(default=None, compare=False, repr=False)
 
     @property
     def identity(self) -> Identity:
@@ -132,13 +143,15 @@ def decode_managed(entries: Any) -> Managed:
                                      if not fields_type else
                                      f"invalid fieldsType {go_json(fields_type)} in managed "
                                      f"fields entry {i}")
+        doc = raw.get("fieldsV1")
         try:
-            fields = from_fields_v1(raw.get("fieldsV1"))
+            fields, canonical = _FIELDS.decode(doc)
         except FieldsV1Error as exc:
             raise ManagedFieldsError(f"error decoding set: {exc}") from None
         entry = Entry(manager=str(raw.get("manager") or ""), operation=operation,
                       api_version=str(api_version), subresource=str(raw.get("subresource") or ""),
-                      fields=fields, time=_normal_time(raw.get("time")))
+                      fields=fields, time=_normal_time(raw.get("time")),
+                      source=(fields, doc) if canonical else None)
         managed[entry.identity] = entry
     return managed
 
@@ -157,7 +170,9 @@ def encode_managed(managed: Managed) -> list[JSON]:
         if e.time is not None:
             item["time"] = e.time
         item["fieldsType"] = "FieldsV1"
-        item["fieldsV1"] = to_fields_v1(e.fields)
+        source = e.source
+        item["fieldsV1"] = source[1] if source is not None and source[0] is e.fields \
+            else _FIELDS.encode(e.fields)
         if e.subresource:
             item["subresource"] = e.subresource
         out.append(item)
@@ -173,7 +188,82 @@ def store_managed(obj: JSON, managed: Managed) -> None:
         meta.pop("managedFields", None)
 
 
+class _FieldsCache:
+    """``fieldsV1`` documents seen lately (by their bytes) and the sets they stand for.
+
+    A pod's entries are decoded and encoded again on each of its writes (status, binding,
+    ...) although they rarely change: the set is looked up by the document's compact JSON
+    instead, and whether the document is canonical (what ``to_fields_v1`` writes for its
+    set, so it can be written back untouched) is worked out once.  Least recently used
+    documents are forgotten beyond ``limit``.
+    """
+
+    def __init__(self, limit: int = 512) -> None:
+        self.limit = limit
+        self._sets: dict[bytes, tuple[frozenset[Path], bool]] = {}
+        self._docs: dict[frozenset[Path], bytes] = {}       # set -> its canonical document
+
+    def decode(self, doc: Any) -> tuple[frozenset[Path], bool]:
+        """The set ``doc`` describes, and whether ``doc`` is its canonical encoding."""
+        try:
+            key: bytes | None = orjson.dumps(doc)
+        except TypeError:                       # not plain JSON: decode it the long way
+            key = None
+        if key is not None:
+            hit = self._sets.pop(key, None)
+            if hit is not None:
+                self._sets[key] = hit           # most recently used goes last
+                return hit
+        fields = frozenset(from_fields_v1(doc))
+        if key is None:
+            return fields, False
+        canonical = orjson.dumps(to_fields_v1(fields)) == key
+        self._remember(key, (fields, canonical))
+        return fields, canonical
+
+    def encode(self, fields: FieldSet) -> JSON:
+        """``to_fields_v1(fields)`` (a fresh copy), remembered both ways."""
+        frozen = fields if isinstance(fields, frozenset) else frozenset(fields)
+        known = self._docs.pop(frozen, None)
+        if known is not None:
+            self._docs[frozen] = known
+            return orjson.loads(known)
+        doc = to_fields_v1(frozen)
+        key = orjson.dumps(doc)
+        self._docs[frozen] = key
+        if len(self._docs) > self.limit:
+            del self._docs[next(iter(self._docs))]
+        self._remember(key, (frozen, True))
+        return doc
+
+    def _remember(self, key: bytes, value: tuple[frozenset[Path], bool]) -> None:
+        self._sets.pop(key, None)
+        self._sets[key] = value
+        if len(self._sets) > self.limit:
+            del self._sets[next(iter(self._sets))]
+
+
+_FIELDS = _FieldsCache()
+
+#: Timestamps already normalised (managedFields carry a handful of distinct seconds).
+_TIMES: dict[Any, str | None] = {}
+_SECONDS: dict[str, float] = {}
+
+
 def _normal_time(value: Any) -> str | None:
+    if type(value) is str:
+        known = _TIMES.get(value)
+        if known is not None:
+            return known
+        normal = _parse_time(value)
+        if len(_TIMES) > 1024:
+            _TIMES.clear()
+        _TIMES[value] = normal
+        return normal
+    return _parse_time(value)
+
+
+def _parse_time(value: Any) -> str | None:
     if value is None or value == "":
         return None
     try:
@@ -188,7 +278,13 @@ def _normal_time(value: Any) -> str | None:
 def _seconds(value: str | None) -> float:
     if value is None:
         return 0
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    known = _SECONDS.get(value)
+    if known is None:
+        known = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        if len(_SECONDS) > 1024:
+            _SECONDS.clear()
+        _SECONDS[value] = known
+    return known
 
 
 def is_reset(entries: Any) -> bool:
@@ -225,25 +321,58 @@ def json_equal(a: Any, b: Any) -> bool:
     return a == b
 
 
-def compare(lhs: Any, rhs: Any, shape: Shape) -> tuple[FieldSet, FieldSet, FieldSet]:
-    """(added, modified, removed): the paths ``rhs`` adds, changes and drops from ``lhs``."""
+def compare(lhs: Any, rhs: Any, shape: Shape, *,
+            zeros: bool = False) -> tuple[FieldSet, FieldSet, FieldSet]:
+    """(added, modified, removed): the paths ``rhs`` adds, changes and drops from ``lhs``.
+
+    With ``zeros`` both sides are compared as ``zero_fill`` would complete them, filling
+    in only the parts the comparison visits.
+    """
     added: FieldSet = set()
     modified: FieldSet = set()
     removed: FieldSet = set()
-    _diff(lhs, rhs, shape, (), added, modified, removed)
+    _diff(lhs, rhs, shape, (), added, modified, removed, zeros)
     return added, modified, removed
 
 
-def _diff(lhs: Any, rhs: Any, shape: Shape, path: Path,
-          added: FieldSet, modified: FieldSet, removed: FieldSet) -> None:
-    kind, atomic = effective(shape, rhs if rhs is not MISSING else lhs)
+def _identical(lhs: Any, rhs: Any) -> bool:
+    """True when two JSON containers are equal in SMD's sense down to their types.
+
+    Python's ``==`` (in C) settles most cases; as it takes ``true`` for ``1``, equal
+    containers are also compared as serialised, which tells those apart.  A False answer
+    only means "look closer".
+    """
+    if lhs != rhs:
+        return False
+    try:
+        return orjson.dumps(lhs) == orjson.dumps(rhs)
+    except TypeError:
+        return False
+
+
+def _diff(lhs: Any, rhs: Any, shape: Shape, path: Path, added: FieldSet, modified: FieldSet,
+          removed: FieldSet, zeros: bool) -> None:
+    if lhs is MISSING:
+        _one_side(rhs, shape, path, added, zeros)
+        return
+    if rhs is MISSING:
+        _one_side(lhs, shape, path, removed, zeros)
+        return
+    container = type(lhs)
+    if (container is dict or container is list) and type(rhs) is container \
+            and _identical(lhs, rhs):
+        return          # the same on both sides (zero values included): nothing to record
+    if zeros:
+        lhs = _level_zeros(lhs, shape)
+        rhs = _level_zeros(rhs, shape)
+    kind, atomic = effective(shape, rhs)
     leaf = True
     if not atomic and kind == LIST:
         left = lhs if isinstance(lhs, list) else None
         right = rhs if isinstance(rhs, list) else None
         if left or right:                    # both empty or null: a leaf, as in SMD
             leaf = False
-            _diff_items(left or (), right or (), shape, path, added, modified, removed)
+            _diff_items(left or (), right or (), shape, path, added, modified, removed, zeros)
     elif not atomic and kind in (STRUCT, MAP):
         left = lhs if isinstance(lhs, dict) else None
         right = rhs if isinstance(rhs, dict) else None
@@ -252,37 +381,65 @@ def _diff(lhs: Any, rhs: Any, shape: Shape, path: Path,
             for key, value in (left or {}).items():
                 child_shape = shape.child(key)[0]
                 other = right.get(key, MISSING) if right else MISSING
-                _diff(value, other, child_shape, path + (("f", key),), added, modified, removed)
+                _diff(value, other, child_shape, path + (("f", key),), added, modified,
+                      removed, zeros)
             for key, value in (right or {}).items():
                 if not left or key not in left:
                     _diff(MISSING, value, shape.child(key)[0], path + (("f", key),),
-                          added, modified, removed)
-    if lhs is MISSING:
-        added.add(path)
-    elif rhs is MISSING:
-        removed.add(path)
-    elif leaf and not json_equal(lhs, rhs):
+                          added, modified, removed, zeros)
+    if leaf and not json_equal(lhs, rhs):
         modified.add(path)
 
 
-def _diff_items(left: list, right: list, shape: Shape, path: Path,
-                added: FieldSet, modified: FieldSet, removed: FieldSet) -> None:
+def _one_side(value: Any, shape: Shape, path: Path, out: FieldSet, zeros: bool) -> None:
+    """What ``_diff`` records when one side is missing: ``value``'s path and all below."""
+    out.add(path)
+    if zeros:
+        value = _level_zeros(value, shape)
+    kind, atomic = effective(shape, value)
+    if atomic:
+        return
+    if kind == LIST:
+        if isinstance(value, list) and value:
+            item_shape = shape.item()
+            seen: set = set()
+            for i, item in enumerate(value):
+                if zeros:
+                    item = _level_zeros(item, item_shape)
+                pe = item_element(shape, item, i)
+                if isinstance(pe, str) or pe in seen:
+                    continue            # unkeyable, or a duplicate: its first copy counts
+                seen.add(pe)
+                _one_side(item, item_shape, path + (pe,), out, zeros)
+    elif kind in (STRUCT, MAP):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                _one_side(child, shape.child(key)[0], path + (("f", key),), out, zeros)
+
+
+def _diff_items(left: Any, right: Any, shape: Shape, path: Path, added: FieldSet,
+                modified: FieldSet, removed: FieldSet, zeros: bool) -> None:
     item_shape = shape.item()
     before: dict = {}
     for i, item in enumerate(left):
+        if zeros:
+            item = _level_zeros(item, item_shape)
         pe = item_element(shape, item, i)
         if not isinstance(pe, str) and pe not in before:
             before[pe] = item
     seen: set = set()
     for i, item in enumerate(right):
+        if zeros:
+            item = _level_zeros(item, item_shape)
         pe = item_element(shape, item, i)
         if isinstance(pe, str) or pe in seen:
             continue
         seen.add(pe)
-        _diff(before.get(pe, MISSING), item, item_shape, path + (pe,), added, modified, removed)
+        _diff(before.get(pe, MISSING), item, item_shape, path + (pe,), added, modified,
+              removed, zeros)
     for pe, item in before.items():
         if pe not in seen:
-            _diff(item, MISSING, item_shape, path + (pe,), added, modified, removed)
+            _diff(item, MISSING, item_shape, path + (pe,), added, modified, removed, zeros)
 
 
 # --- Go's zero values ----------------------------------------------------------------
@@ -314,6 +471,19 @@ def zero_fill(value: Any, shape: Shape) -> Any:
             if key not in value:
                 out = out if out is not None else dict(value)
                 out[key] = zero
+    return out if out is not None else value
+
+
+def _level_zeros(value: Any, shape: Shape) -> Any:
+    """``value`` with the zero values of its own struct level (what ``zero_fill`` adds
+    there; the levels below are completed as ``compare`` reaches them)."""
+    if shape.kind != STRUCT or shape.atomic or not isinstance(value, dict):
+        return value
+    out: JSON | None = None
+    for key, zero in _zeros(shape).items():
+        if key not in value:
+            out = out if out is not None else dict(value)
+            out[key] = zero
     return out if out is not None else value
 
 
@@ -362,7 +532,7 @@ def record_update(managed: Managed, live: Any, new: Any, *, shape: Shape, manage
                   operation: str, api_version: str, subresource: str, now: str,
                   ignored: FieldSet) -> Managed:
     """The entries after a non-apply write from ``live`` to ``new`` (SMD's Updater.Update)."""
-    added, modified, removed = compare(zero_fill(live, shape), zero_fill(new, shape), shape)
+    added, modified, removed = compare(live, new, shape, zeros=True)
     if ignored:
         added = recursive_difference(added, ignored)
         modified = recursive_difference(modified, ignored)
@@ -383,7 +553,10 @@ def record_update(managed: Managed, live: Any, new: Any, *, shape: Shape, manage
                       api_version=api_version, subresource=subresource, fields=own, time=now)
         previous = out.get(entry.identity)
         if previous is not None:
-            entry = replace(entry, fields=own | previous.fields)
+            # The same identity, so the same manager, operation, version and subresource:
+            # keep its set (and its encoding) when this write adds nothing to it.
+            entry = replace(previous, time=now) if own <= previous.fields else \
+                replace(entry, fields=own | previous.fields)
         out[entry.identity] = entry
     return out
 

@@ -26,6 +26,9 @@ STRERROR = {
     "EINVAL": "Invalid argument",
     "ELOOP": "Symbolic link loop",
     "EBUSY": "Resource busy",
+    "EXDEV": "Invalid cross-device link",
+    "EPERM": "Operation not permitted",
+    "ENOEXEC": "Exec format error",
 }
 
 

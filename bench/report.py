@@ -1,0 +1,150 @@
+"""Rendering one run's results as bench/RESULTS.md: every figure beside its baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _x(value: float, base: float) -> str:
+    return f"{value / base:.2f}×" if base else "n/a"
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def render(r: dict[str, Any], *, quick: bool = False) -> str:
+    pods = r["settings"]["pods"]
+    small = pods // 10
+    lines = ["# kitlib simulator benchmarks", ""]
+    if quick:
+        lines += ["**A --quick run (small sizes): not the reference figures.**", ""]
+    lines += ["Written by `bench/run` (`bench/main.py`); every figure comes from the same run "
+              "as its baseline. The simulator is `kit serve` with persistence on (a SQLite "
+              "state file), in its own process; the baseline is `bench/hello_server.py`, a "
+              "minimal aiohttp HTTPS server (same TLS: an ECDSA P-256 certificate from the "
+              "simulator's generator), started and driven the same way. Clients run in other "
+              "processes, so client and server do not share a GIL (but they share the "
+              "machine's cores: a load average well above the core count means other work "
+              "was running and the figures are pessimistic).", "", "## Machine", "",
+              "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in r["machine"].items()]
+    lines += ["", f"Whole run: {r['elapsed']:.0f} s. Settings: "
+              + ", ".join(f"{k}={v}" for k, v in r["settings"].items()) + ".", ""]
+
+    s = r["startup"]
+    base = s["hello"]["median"]
+    n = len(s["hello"]["runs"])
+    lines += ["## Start-up", "",
+              f"Process start to the first answered request (any HTTP answer), median of {n} "
+              "runs; baseline: the hello server started the same way.", "",
+              "| | median | × baseline |", "|---|---|---|",
+              f"| baseline: hello server | {_ms(base)} | 1.00× |"]
+    rows = [("`kit serve`, new state file: first answer", s["serve_fresh"]["median"]),
+            ("`kit serve`, new state file: kubeconfig written (usable)",
+             s["serve_fresh_ready"]["median"]),
+            ("`kit serve`, existing state (fresh cluster): first answer",
+             s["serve_restart"]["median"]),
+            ("`kit serve`, existing state: kubeconfig written",
+             s["serve_restart_ready"]["median"]),
+            ("`kit up` (returns once the API answers)", s["up"]["median"]),
+            (f"`kit serve` restoring {pods:,}+ pods: first answer", r["restart"]["median"]),
+            (f"`kit serve` restoring {pods:,}+ pods: kubeconfig written",
+             r["restart"]["median_ready"])]
+    lines += [f"| {name} | {_ms(v)} | {_x(v, base)} |" for name, v in rows]
+
+    lat = r["latency"]
+    get_floor, post_floor = lat["floor: hello GET (raw)"], lat["floor: hello POST (raw)"]
+    lines += ["", f"## Latency through the official client, with {pods:,} pods stored", "",
+              f"Sequential calls through `kubernetes` {r['machine']['kubernetes client']} "
+              "(one keep-alive connection). *typed*: as users call it (the client builds "
+              "V1Pod models); *raw*: `_preload_content=False` (bytes only: the server, TLS and "
+              "HTTP). Floor: the hello endpoint through the same client "
+              "(`ApiClient.call_api`), GET for reads, POST of the same pod body for creates.",
+              "", "| call | n | p50 | p99 | p50 × floor | p99 × floor | target |",
+              "|---|---|---|---|---|---|---|"]
+    for name, v in lat.items():
+        floor = post_floor if "POST" in name or "CREATE" in name else get_floor
+        target = ""
+        if name.startswith("GET pod"):
+            target = f"p99 < 5 ms: {_met(v['p99'] < 5)}"
+        elif name.startswith("CREATE pod"):
+            target = f"p99 < 10 ms: {_met(v['p99'] < 10)}"
+        elif "typed" in name and "LIST" in name:
+            target = f"matched {v.get('matched')} pods"
+        lines.append(f"| {name} | {v['n']} | {v['p50']:.2f} ms | {v['p99']:.2f} ms | "
+                     f"{v['p50'] / floor['p50']:.2f}× | {v['p99'] / floor['p99']:.2f}× | "
+                     f"{target} |")
+
+    wd = r["watch_delay"]
+    wfloor = wd["floor: hello (raw stream)"]
+    lines += ["", "## Watch delivery delay", "",
+              "A watcher in its own process; the writer creates one object at a time "
+              "(through the official client, raw) and notes when the server's answer "
+              "arrived (the ack); the delay is from the ack to the watcher holding the event "
+              "(negative: the event came first, which is allowed: both leave after the same "
+              "commit). Floor: the hello server's /publish → /watch.", "",
+              "| watcher | events | missed | p50 after ack | p99 after ack | p50 after send | "
+              "p99 after send | p99 after send × floor |", "|---|---|---|---|---|---|---|---|"]
+    for name, v in wd.items():
+        a, b = v["after_ack"], v["after_send"]
+        lines.append(f"| {name} | {a['n']} | {v['missed']} | {a['p50']:.2f} ms | "
+                     f"{a['p99']:.2f} ms | {b['p50']:.2f} ms | {b['p99']:.2f} ms | "
+                     f"{b['p99'] / wfloor['after_send']['p99']:.2f}× |")
+
+    t = r["throughput"]
+    sim, floor = t["sim"], t["hello"]
+    lines += ["", "## Throughput", "",
+              f"Sustained creates: pods {small:,} → {pods:,} (after the first {small:,}), "
+              f"from 2 client processes × {r['settings']['concurrency']} concurrent "
+              "keep-alive HTTPS connections (aiohttp client); baseline: the same clients "
+              "POSTing the same bodies to the hello server.", "",
+              "| | requests | answers | seconds | per second | × baseline | target |",
+              "|---|---|---|---|---|---|---|",
+              f"| baseline: hello POST | {sum(floor['statuses'].values()):,} | "
+              f"{floor['statuses']} | {floor['elapsed']:.1f} | {floor['per_second']:,.0f} | "
+              f"1.00× | |",
+              f"| creates, persistence on | {sum(sim['statuses'].values()):,} | "
+              f"{sim['statuses']} | {sim['elapsed']:.1f} | {sim['per_second']:,.0f} | "
+              f"{_x(sim['per_second'], floor['per_second'])} | 1,000/s: "
+              f"{_met(sim['per_second'] >= 1000)} |",
+              f"| (first {small:,} creates) | {sum(t['first']['statuses'].values()):,} | "
+              f"{t['first']['statuses']} | {t['first']['elapsed']:.1f} | "
+              f"{t['first']['per_second']:,.0f} | "
+              f"{_x(t['first']['per_second'], floor['per_second'])} | |"]
+
+    f = r["fanout"]
+    fs, fh = f["sim"], f["hello"]
+    lines += ["", "## Watch fan-out", "",
+              f"{fs['watchers']} concurrent watchers (2 client processes) of one collection; "
+              f"one writer makes {fs['events']} objects (8 concurrent requests). Delivered "
+              "events per second = events received by all watchers ÷ (last delivery − first "
+              "write). Baseline: the hello server's /publish → /watch with the same clients.",
+              "", "| | delivered | watchers that got every event | seconds | events/s | "
+              "× baseline |", "|---|---|---|---|---|---|"]
+    for name, v in (("baseline: hello", fh), ("simulator", fs)):
+        lines.append(f"| {name} | {v['delivered']:,} of {v['watchers'] * v['events']:,} | "
+                     f"{v['complete']} of {v['watchers']} | {v['elapsed']:.2f} | "
+                     f"{v['per_second']:,.0f} | {_x(v['per_second'], fh['per_second'])} |")
+
+    m = r["memory"]
+    empty = m["empty"]
+    lines += ["", "## Memory", "",
+              "Resident set size of the `kit serve` process (psutil), after a second's rest; "
+              "baseline: the same server, empty (just started).", "",
+              "| | RSS | × empty | target |", "|---|---|---|---|",
+              f"| baseline: empty simulator | {empty:.0f} MB | 1.00× | |",
+              f"| {small:,} pods | {m[str(small)]:.0f} MB | {_x(m[str(small)], empty)} | |",
+              f"| {pods:,} pods | {m[str(pods)]:.0f} MB | {_x(m[str(pods)], empty)} | "
+              f"< 200 MB: {_met(m[str(pods)] < 200)} |",
+              f"| after every benchmark (more pods, configmaps, watches) | "
+              f"{m['after everything']:.0f} MB | {_x(m['after everything'], empty)} | |",
+              f"| restarted on that state file | {r['restart']['rss']:.0f} MB | "
+              f"{_x(r['restart']['rss'], empty)} | |",
+              f"| (for scale: the hello server) | {m['hello']:.0f} MB | "
+              f"{_x(m['hello'], empty)} | |", ""]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,219 @@
+"""nginx: serves files from the container's own filesystem, logs as the real one logs.
+
+It reads where to listen and what to serve from ``/etc/nginx/conf.d/*.conf`` at start
+(``listen``, ``root``, ``index``), so a ConfigMap mounted there changes it; it serves
+``/usr/share/nginx/html`` as the container sees it right now, so a file another container
+writes into a shared emptyDir is what the next request gets.  Its error log (start-up,
+shutdown, failed opens) goes to stderr, its access log to stdout in the image's ``main``
+format; missing files are nginx's own 404 page, directories without an index 403.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import unquote, urlsplit
+
+from kitlib.sim.network.api import HttpRequest, HttpResponse, NetError
+from kitlib.sim.runtime.fs.api import FsError
+from kitlib.sim.runtime.launch import Installed
+from kitlib.sim.runtime.process import ProcessContext, Program
+from kitlib.sim.runtime.programs.base import REASONS, header, http_date, say
+
+MIME = {"html": "text/html", "htm": "text/html", "css": "text/css", "txt": "text/plain",
+        "js": "application/javascript", "json": "application/json", "xml": "text/xml",
+        "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+        "svg": "image/svg+xml", "ico": "image/x-icon"}
+FIRST_WORKER = 29
+_LISTEN = re.compile(r"^\s*listen\s+(?:\[::\]:|[\d.]*:)?(\d+)", re.M)
+_ROOT = re.compile(r"^\s*root\s+([^;\s]+)\s*;", re.M)
+_INDEX = re.compile(r"^\s*index\s+([^;]+);", re.M)
+
+
+@dataclass
+class Site:
+    ports: list[int] = field(default_factory=lambda: [80])
+    root: str = "/usr/share/nginx/html"
+    index: list[str] = field(default_factory=lambda: ["index.html", "index.htm"])
+
+
+def read_site(ctx: ProcessContext) -> Site:
+    site, texts = Site(), []
+    try:
+        for name in ctx.fs.listdir("/etc/nginx/conf.d"):
+            if name.endswith(".conf"):
+                texts.append(ctx.fs.read(f"/etc/nginx/conf.d/{name}").decode("utf-8", "replace"))
+    except FsError:
+        pass
+    text = "\n".join(texts)
+    ports = sorted({int(port) for port in _LISTEN.findall(text)})
+    site.ports = ports or site.ports
+    if _ROOT.search(text):
+        site.root = _ROOT.search(text).group(1)  # type: ignore[union-attr]
+    if _INDEX.search(text):
+        site.index = _INDEX.search(text).group(1).split()  # type: ignore[union-attr]
+    return site
+
+
+def nginx(installed: Installed) -> Program:
+    version = installed.version or "1.27.3"
+    system = installed.system
+    gcc = ("built by gcc 13.2.1 20240309 (Alpine 13.2.1_git20240309) "
+           if installed.root.distro.name == "alpine" else "built by gcc 12.2.0 (Debian 12.2.0-14) ")
+
+    async def run(ctx: ProcessContext) -> int:
+        argv = ctx.argv
+
+        def error_log(level: str, text: str, pid: int = 1) -> None:
+            stamp = datetime.fromtimestamp(ctx.clock.time(), timezone.utc)
+            say(ctx, f"{stamp:%Y/%m/%d %H:%M:%S} [{level}] {pid}#{pid}: {text}", stderr=True)
+
+        if "-v" in argv or "-V" in argv:
+            say(ctx, f"nginx version: nginx/{version}", stderr=True)
+            return 0
+        if "-t" in argv or "-T" in argv:
+            for line in ("the configuration file /etc/nginx/nginx.conf syntax is ok",
+                         "configuration file /etc/nginx/nginx.conf test is successful"):
+                say(ctx, f"nginx: {line}", stderr=True)
+            return 0
+        if "-s" in argv:
+            error_log("notice", "signal process started", pid=77)
+            return 0
+        site = read_site(ctx)
+        workers = int(system.get("cpus", 8))    # type: ignore[call-overload]
+        error_log("notice", 'using the "epoll" event method')
+        error_log("notice", f"nginx/{version}")
+        error_log("notice", gcc)
+        error_log("notice", f"OS: Linux {system.get('kernel', '6.8.0')}")
+        error_log("notice", "getrlimit(RLIMIT_NOFILE): 1048576:1048576")
+        server = _Server(ctx, site, version, error_log)
+        listeners = []
+        for port in site.ports:
+            try:
+                listeners.append(ctx.net.listen(port, http=server.handle,
+                                                owner=f"nginx:{port}"))
+            except NetError:
+                for _attempt in range(5):
+                    error_log("emerg", f"bind() to 0.0.0.0:{port} failed "
+                                       "(98: Address already in use)")
+                error_log("emerg", "still could not bind()")
+                say(ctx, "nginx: [emerg] still could not bind()", stderr=True)
+                return 1
+        if "daemon off;" not in " ".join(argv):
+            return 0                    # it went to the background: PID 1 is done
+        error_log("notice", "start worker processes")
+        for worker in range(workers):
+            error_log("notice", f"start worker process {FIRST_WORKER + worker}")
+        await ctx.terminated.wait()
+        error_log("notice", "signal 3 (SIGQUIT) received, shutting down")
+        for listener in listeners:
+            listener.close()
+        for worker in range(workers):
+            pid = FIRST_WORKER + worker
+            error_log("notice", "gracefully shutting down", pid)
+            error_log("notice", "exiting", pid)
+            error_log("notice", "exit", pid)
+        for worker in range(workers):
+            error_log("notice", f"signal 17 (SIGCHLD) received from {FIRST_WORKER + worker}")
+            error_log("notice", f"worker process {FIRST_WORKER + worker} exited with code 0")
+        error_log("notice", "exit")
+        return 0
+    return run
+
+
+class _Server:
+    def __init__(self, ctx: ProcessContext, site: Site, version: str, error_log: object) -> None:
+        self.ctx, self.site, self.version = ctx, site, version
+        self.error_log = error_log
+        self.connections = 0
+
+    async def handle(self, request: HttpRequest) -> HttpResponse:
+        self.connections += 1
+        response = self._answer(request)
+        self._access(request, response)
+        return response
+
+    def _answer(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self._page(405, "405 Not Allowed", request)
+        path = unquote(urlsplit(request.target or "/").path) or "/"
+        names: list[str] = []
+        for part in path.split("/"):
+            if part == "..":
+                if names:
+                    names.pop()
+            elif part and part != ".":
+                names.append(part)
+        local = self.site.root.rstrip("/") + "/" + "/".join(names)
+        fs = self.ctx.fs
+        try:
+            kind = fs.stat(local).kind
+        except FsError as exc:
+            return self._missing(request, local, exc)
+        if kind == "dir":
+            if not path.endswith("/"):
+                host = request.host or header(request, "Host") or self.ctx.net.ip
+                response = self._page(301, "301 Moved Permanently", request)
+                return HttpResponse(status=301, reason=response.reason,
+                                    headers=(*response.headers,
+                                             ("Location", f"http://{host}{path}/")),
+                                    body=response.body)
+            for index in self.site.index:
+                candidate = local.rstrip("/") + "/" + index
+                if fs.exists(candidate):
+                    return self._file(request, candidate)
+            self._error(request, f'directory index of "{local.rstrip("/")}/" is forbidden')
+            return self._page(403, "403 Forbidden", request)
+        return self._file(request, local)
+
+    def _missing(self, request: HttpRequest, local: str, exc: FsError) -> HttpResponse:
+        errno = {"ENOENT": 2, "ENOTDIR": 20, "EACCES": 13}.get(exc.errno_name, 2)
+        self._error(request, f'open() "{local}" failed ({errno}: {exc.strerror_text})')
+        return self._page(404, "404 Not Found", request)
+
+    def _file(self, request: HttpRequest, local: str) -> HttpResponse:
+        fs = self.ctx.fs
+        try:
+            body, stat = fs.read(local), fs.stat(local)
+        except FsError as exc:
+            return self._missing(request, local, exc)
+        extension = local.rsplit(".", 1)[-1].lower() if "." in local.rsplit("/", 1)[-1] else ""
+        modified = datetime.fromtimestamp(stat.mtime, timezone.utc)
+        headers = (("Server", f"nginx/{self.version}"), ("Date", http_date(self.ctx)),
+                   ("Content-Type", MIME.get(extension, "application/octet-stream")),
+                   ("Content-Length", str(len(body))),
+                   ("Last-Modified", modified.strftime("%a, %d %b %Y %H:%M:%S GMT")),
+                   ("Connection", "keep-alive"),
+                   ("ETag", f'"{int(stat.mtime):x}-{len(body):x}"'),
+                   ("Accept-Ranges", "bytes"))
+        return HttpResponse(status=200, reason="OK", headers=headers,
+                            body=b"" if request.method == "HEAD" else body)
+
+    def _page(self, status: int, title: str, request: HttpRequest) -> HttpResponse:
+        body = (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+                f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx/{self.version}"
+                "</center>\r\n</body>\r\n</html>\r\n").encode()
+        headers = (("Server", f"nginx/{self.version}"), ("Date", http_date(self.ctx)),
+                   ("Content-Type", "text/html"), ("Content-Length", str(len(body))),
+                   ("Connection", "keep-alive"))
+        return HttpResponse(status=status, reason=REASONS.get(status, title[4:]),
+                            headers=headers, body=b"" if request.method == "HEAD" else body)
+
+    def _error(self, request: HttpRequest, text: str) -> None:
+        worker = FIRST_WORKER
+        host = request.host or header(request, "Host")
+        detail = (f"*{self.connections} {text}, client: {request.client_ip or '127.0.0.1'}, "
+                  f'server: localhost, request: "{request.method} {request.target} HTTP/1.1"')
+        if host:
+            detail += f', host: "{host}"'
+        self.error_log("error", detail, worker)  # type: ignore[operator]
+
+    def _access(self, request: HttpRequest, response: HttpResponse) -> None:
+        stamp = datetime.fromtimestamp(self.ctx.clock.time(), timezone.utc)
+        fields = [header(request, name) or "-"
+                  for name in ("Referer", "User-Agent", "X-Forwarded-For")]
+        say(self.ctx, f'{request.client_ip or "127.0.0.1"} - - '
+                      f'[{stamp:%d/%b/%Y:%H:%M:%S} +0000] '
+                      f'"{request.method} {request.target} HTTP/1.1" {response.status} '
+                      f'{len(response.body)} "{fields[0]}" "{fields[1]}" "{fields[2]}"')
