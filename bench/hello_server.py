@@ -8,6 +8,8 @@ no routing, no store, no validation.  Whatever the simulator costs above this is
     POST /hello     reads the body, answers 201 with a small JSON object
     GET  /watch     a chunked stream: every line POSTed to /publish, to every watcher
     POST /publish   hands the body (one line) to every open /watch, answers 201
+    PUT  /pod       remembers the body (a real pod, for the typed floors)
+    GET  /pod       answers that body; POST /pod reads the request, answers it with 201
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ HELLO = b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","c
 
 def build() -> web.Application:
     watchers: set[asyncio.Queue[bytes]] = set()
+    pod = [HELLO]
 
     async def hello(request: web.Request) -> web.Response:
         if request.method == "POST":
@@ -48,7 +51,16 @@ def build() -> web.Application:
             queue.put_nowait(line)
         return web.Response(body=HELLO, status=201, content_type="application/json")
 
+    async def pod_route(request: web.Request) -> web.Response:
+        body = await request.read()
+        if request.method == "PUT":
+            pod[0] = body
+            return web.Response(body=HELLO, content_type="application/json")
+        status = 201 if request.method == "POST" else 200
+        return web.Response(body=pod[0], status=status, content_type="application/json")
+
     app = web.Application()
+    app.router.add_route("*", "/pod", pod_route)
     app.router.add_route("*", "/hello", hello)
     app.router.add_get("/watch", watch)
     app.router.add_post("/publish", publish)

@@ -108,6 +108,28 @@ def pod_bodies(start: int, stop: int) -> list[bytes]:
             for i in range(start, stop)]
 
 
+def census(server: procs.Server) -> dict[str, Any]:
+    """The resourceVersion, and how many pods (scheduled or not) and events there are."""
+    import requests
+
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {server.token}"
+    session.verify = str(server.ca_file)
+    session.trust_env = False       # REQUESTS_CA_BUNDLE would override verify
+
+    def count(path: str, **params: str) -> tuple[int, int]:
+        body = session.get(server.url + path, params={"limit": "1", **params},
+                           timeout=60).json()
+        meta = body["metadata"]
+        return len(body["items"]) + int(meta.get("remainingItemCount", 0)), \
+            int(meta["resourceVersion"])
+
+    pods, rv = count("/api/v1/pods")
+    scheduled, _ = count("/api/v1/pods", fieldSelector="spec.nodeName!=")
+    events, _ = count("/api/v1/events")
+    return {"rv": rv, "pods": pods, "scheduled": scheduled, "events": events}
+
+
 def settle(pid: int, seconds: float = 1.0) -> float:
     time.sleep(seconds)
     return procs.rss_mb(pid)
@@ -130,6 +152,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     hello_target = load.Target(hello.url, "", str(hello.ca_file))
     try:
         namespace(sim, "bench")
+        rv_before = census(sim)["rv"]
         memory: dict[str, float] = {"empty": settle(sim.pid, 2.0),
                                     "hello": procs.rss_mb(hello.pid)}
         small = args.pods // 10
@@ -146,6 +169,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         floor = load.creates(hello_target, "/hello", pod_bodies(0, args.pods - small),
                              concurrency=args.concurrency)
         results["throughput"] = {"first": first, "sim": bulk, "hello": floor}
+        after = census(sim)
+        after["writes_per_pod"] = (after["rv"] - rv_before) / args.pods
+        results["census"] = after
         results["memory"] = memory
 
         print("latency ...", flush=True)

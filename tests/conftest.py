@@ -15,9 +15,16 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
 import yaml
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from kitlib.sim.cluster import ThreadedCluster
+
+# Property tests draw the same examples on every run, so the suite's verdict does not
+# depend on luck; HYPOTHESIS_PROFILE=explore draws new ones (and more) to hunt for bugs.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,6 +15,7 @@ The scheduler writes the newer events.k8s.io style (``eventTime``, ``action``,
 from __future__ import annotations
 
 import itertools
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +75,10 @@ class _Seen:
     last_time: float
 
 
+def _shared(text: object) -> object:
+    return sys.intern(text) if type(text) is str else text
+
+
 def reference(obj: JSON, *, field_path: str = "") -> JSON:
     """An ObjectReference to ``obj`` (the Event's ``involvedObject``)."""
     meta = obj.get("metadata") or {}
@@ -107,8 +112,10 @@ class EventRecorder:
         """Record (or count again) a core/v1 event about ``obj``."""
         ref = reference(obj, field_path=field_path)
         namespace = ref.get("namespace") or "default"
-        involved = (ref.get("kind", ""), namespace, ref.get("name", ""), ref.get("uid", ""),
-                    field_path)
+        # The same object's events share one copy of each part of their keys (the caches
+        # hold a few keys per pod for ten minutes).
+        involved = tuple(_shared(part) for part in (
+            ref.get("kind", ""), namespace, ref.get("name", ""), ref.get("uid", ""), field_path))
         clock = self.client.registry.clock
         now, stamp = clock.time(), clock.timestamp()
         # The spam key is the source and the object, whatever the field path or reason.

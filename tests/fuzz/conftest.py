@@ -21,7 +21,8 @@ from kitlib.sim.cluster import SimConfig, ThreadedCluster
 from tests.conftest import write_kubeconfig
 from tests.fuzz.manifests import (NAMESPACE, RESOURCES, collection_path, fixture_name,
                                   item_path, manifest)
-from tests.fuzz.oracle import Sent, ServerLog, check_dropped, check_response
+from tests.fuzz.known import seen
+from tests.fuzz.oracle import Sent, ServerLog, check, check_dropped, check_response
 
 SCALE = float(os.environ.get("KIT_FUZZ_SCALE", "1"))
 SENT = [0]      # fuzzed requests in this session, for the summary
@@ -49,15 +50,17 @@ class Fuzzer:
         self.session.trust_env = False
         self.sent = 0
 
-    def send(self, sent: Sent, *, strict: bool = False) -> Any:
-        """Send ``sent`` and check the answer (``strict``: known bugs are not excused)."""
+    def send(self, sent: Sent, *, strict: bool = False, counted: bool = True) -> Any:
+        """Send ``sent`` and check the answer (``strict``: known bugs are not excused;
+        ``counted``: a fuzzed request, not one of the harness's own checks)."""
         headers = dict(sent.headers)
         headers.setdefault("Authorization", self.session.headers["Authorization"])
         request = requests.Request(sent.method, self.url + sent.path, params=sent.params,
                                    headers=headers, data=sent.body)
         prepared = self.session.prepare_request(request)
-        self.sent += 1
-        SENT[0] += 1
+        if counted:
+            self.sent += 1
+            SENT[0] += 1
         try:
             response = self.session.send(prepared, timeout=30)
         except requests.RequestException as error:   # dropped, garbled or hung
@@ -73,7 +76,7 @@ class Fuzzer:
 
     def ensure_fixtures(self, resources: Any = RESOURCES) -> None:
         """Make sure the namespace and one valid object of each kind exist."""
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 120     # its pods end their grace periods first
         while True:
             found = self.raw("GET", f"/api/v1/namespaces/{NAMESPACE}")
             if found.status_code == 404:
@@ -93,24 +96,30 @@ class Fuzzer:
             assert made.status_code == 201, f"{res.key}: {made.text}"
 
     def assert_healthy(self) -> None:
-        """The server answers, writes, lists every kind (as Tables too) and watches."""
+        """The server answers, writes, lists every kind (as Tables too) and watches; what
+        fails only through a known bug (a stored object that breaks a printer) is excused."""
         assert self.raw("GET", "/readyz").text == "ok"
         assert self.raw("GET", "/version").status_code == 200
         table = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"}
         for res in RESOURCES:
+            path = collection_path(res, None)
             for headers in ({}, table):
-                listed = self.raw("GET", collection_path(res, None), headers=headers)
-                assert listed.status_code == 200, f"{res.key}: {listed.text[:500]}"
-            watched = self.raw("GET", collection_path(res, None),
-                               params={"watch": "1", "timeoutSeconds": "0"})
-            assert watched.status_code == 200, f"{res.key}: {watched.text[:500]}"
+                self._expect_ok(Sent("GET", path, None, headers))
+            self._expect_ok(Sent("GET", path, [("watch", "1"), ("timeoutSeconds", "0")]))
         made = self.raw("POST", "/api/v1/namespaces/default/configmaps",
                         json={"metadata": {"generateName": "health-"}})
         assert made.status_code == 201, made.text
         name = made.json()["metadata"]["name"]
         assert self.raw("DELETE", f"/api/v1/namespaces/default/configmaps/{name}"
                         ).status_code == 200
-        assert not (problems := self.log.take()), problems
+        # What the components logged meanwhile must be nothing, or known.
+        check(Sent("GET", "(the server's log after the test)"), 200, "", "", self.log)
+
+    def _expect_ok(self, sent: Sent) -> None:
+        before = seen()
+        response = self.send(sent, counted=False)
+        if response is not None and response.status_code != 200 and seen() == before:
+            raise AssertionError(f"{sent}: HTTP {response.status_code}: {response.text[:500]}")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from tests.fuzz.conftest import Fuzzer
-from tests.fuzz.known import KNOWN
+from tests.fuzz.known import FIXED, KNOWN
 from tests.fuzz.oracle import Sent
 
 CM = "/api/v1/namespaces/fuzz/configmaps"
@@ -64,18 +64,24 @@ REPRODUCTIONS: dict[str, list[tuple[Sent, set[int]]]] = {
     "proxy-redirect-control-character": [
         (Sent("GET", "/api/v1/namespaces/fuzz/pods/a%1Fb/proxy"), {301, 404}),
         (Sent("GET", "/api/v1/namespaces/%08/pods/fx/proxy"), {301, 404})],
+    "null-list-items-stored": [
+        (Sent("PATCH", "/api/v1/namespaces/fuzz/pods/fx", None,
+              {"Content-Type": "application/merge-patch+json"},
+              b'{"metadata": {"ownerReferences": [null]}}'), {422})],
     "metadata-null-on-update": [
         (Sent("PUT", f"{CM}/fx", None, JSON_TYPE, b'{"metadata": null}'), {400})],
 }
 
 
 def test_every_known_bug_has_a_reproduction() -> None:
-    assert sorted(REPRODUCTIONS) == sorted(bug.id for bug in KNOWN)
+    reproducible = [bug.id for bug in KNOWN if bug.reproducible]
+    assert sorted(REPRODUCTIONS) == sorted([*reproducible, *FIXED])
 
 
 @pytest.mark.parametrize("bug", [
     pytest.param(bug.id, marks=pytest.mark.xfail(strict=True, reason=bug.summary), id=bug.id)
-    for bug in KNOWN])
+    for bug in KNOWN if bug.reproducible]
+    + [pytest.param(fixed, id=f"fixed:{fixed}") for fixed in FIXED])
 def test_known_bug_reproduction(fuzzer: Fuzzer, bug: str) -> None:
     failures = []
     for sent, codes in REPRODUCTIONS[bug]:
@@ -91,14 +97,31 @@ def test_known_bug_reproduction(fuzzer: Fuzzer, bug: str) -> None:
     assert not failures, "\n\n".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fidelity: a body sent as text/plain (or application/x-www-form-urlencoded) is decoded "
-    "as JSON and stored; kube-apiserver answers 415 UnsupportedMediaType 'the body of the "
-    "request was in an unknown format - accepted media types include: application/json, "
-    "application/yaml, application/vnd.kubernetes.protobuf' (kitlib/sim/apiserver/"
-    "decoding.py read_object treats any unknown media type as JSON)"))
 @pytest.mark.parametrize("media", ["text/plain", "application/x-www-form-urlencoded"])
 def test_unknown_media_type_is_415(fuzzer: Fuzzer, media: str) -> None:
     response = fuzzer.send(Sent("POST", CM, None, {"Content-Type": media},
                                 json.dumps({"metadata": {"name": f"m-{media[:4]}"}}).encode()))
     assert response.status_code == 415
+
+
+def test_null_list_items_are_not_stored(fuzzer: Fuzzer) -> None:
+    pods = "/api/v1/namespaces/fuzz/pods"
+    fuzzer.raw("POST", pods, json={"metadata": {"name": "nulls"}, "spec": {
+        "containers": [{"name": "c", "image": "nginx"}]}})
+    pod = fuzzer.raw("GET", f"{pods}/nulls").json()
+    pod.setdefault("status", {})["conditions"] = [None, *pod["status"].get("conditions", [])]
+    try:
+        fuzzer.send(Sent("PUT", f"{pods}/nulls/status", None, JSON_TYPE,
+                         json.dumps(pod).encode()), strict=True)
+        owners = fuzzer.send(Sent("PATCH", f"{pods}/nulls", None,
+                                  {"Content-Type": "application/merge-patch+json"},
+                                  b'{"metadata": {"ownerReferences": [null]}}'), strict=True)
+        assert owners.status_code == 422, owners.text[:300]
+        stored = fuzzer.raw("GET", f"{pods}/nulls").json()
+        assert None not in (stored.get("status") or {}).get("conditions", []), stored
+        table = fuzzer.send(Sent("GET", pods, None, {
+            "Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"}), strict=True)
+        assert table.status_code == 200
+    finally:
+        fuzzer.raw("DELETE", f"{pods}/nulls", params={"gracePeriodSeconds": "0"})
+        fuzzer.log.take()       # what the kubelet and controllers logged about it

@@ -37,6 +37,9 @@ async def render_errors(request: web.Request, handler: Handler) -> web.StreamRes
         raise
     except (ConnectionResetError, TimeoutError):
         raise
+    except RecursionError:
+        return status_response(errors.BadRequest("the request is nested too deeply to be "
+                                                 "read"))
     except Exception as exc:  # a bug of ours: say so as a Status, log the details here
         log.exception("internal error serving %s %s", request.method, request.path_qs)
         return status_response(errors.InternalError(type(exc).__name__))
@@ -75,9 +78,16 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     raise errors.NoSuchPath()
 
 
+#: What the HTTP parser accepts: Go's net/http reads request headers of up to 1 MiB, so a
+#: very long name in a URL reaches the API (and gets a 422) instead of a parser error.
+HANDLER_ARGS = {"max_line_size": 1024 * 1024, "max_field_size": 1024 * 1024}
+
+
 def build_app(*, api: ApiContext, token: str) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY,
+    app = web.Application(client_max_size=MAX_BODY, handler_args=HANDLER_ARGS,
                           middlewares=[render_errors, authenticate(token)])
     app[API_KEY] = api
-    app.router.add_route("*", "/{tail:.*}", dispatch)
+    # [\s\S]: a path whose decoded form holds a line break still reaches the dispatcher.
+    app.router.add_route("*", r"/{tail:[\s\S]*}", dispatch)
     return app
+

@@ -58,6 +58,18 @@ def content_type(request: web.Request) -> str:
     return (request.headers.get("Content-Type") or "application/json").split(";")[0].strip().lower()
 
 
+#: What an object (create, update, a subresource's body) may be sent as.
+OBJECT_TYPES = ("application/json", "application/yaml", PROTOBUF)
+
+
+def object_media(request: web.Request) -> str:
+    """The body's media type, if the server can decode an object from it (else 415)."""
+    media = content_type(request)
+    if media not in OBJECT_TYPES:
+        raise errors.UnsupportedMediaType(", ".join(OBJECT_TYPES))
+    return media
+
+
 def parse(body: bytes, *, media: str, res: ResourceType) -> tuple[Any, list[str]]:
     """Parse a patch or subresource body: its data and duplicate-field problems."""
     if media == PROTOBUF:
@@ -96,15 +108,14 @@ def check_fields(obj: JSON, *, api: ApiContext, res: ResourceType, mode: str,
                                  problem="strict decoding error: " + ", ".join(found))
     if found and mode == "Warn":
         warnings.extend(found)
-    if found:
-        decode.prune_unknown_fields(obj, schema=schema, type_name=name)
+    decode.prune_unknown_fields(obj, schema=schema, type_name=name)
 
 
 async def read_object(request: web.Request, *, api: ApiContext, res: ResourceType,
                       options: WriteOptions, type_name: str | None = None) -> JSON:
     """The body of a create or update, decoded and checked against the kind's schema."""
+    media = object_media(request)
     body = await request.read()
-    media = content_type(request)
     if media == PROTOBUF:
         # kubectl's typed clients (create deployment, create namespace, ...) send protobuf;
         # it is never strict and cannot carry unknown fields.

@@ -107,7 +107,9 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
     if not location and request.method in ("GET", "HEAD"):
         # Upgrade-aware handler: an empty path is redirected to end in a slash.
         query = f"?{raw_query}" if raw_query else ""
-        return web.Response(status=301, headers={"Location": request.path + "/" + query})
+        # The raw (still percent-encoded) path: a decoded one may hold control characters.
+        return web.Response(status=301, headers={
+            "Location": request.rel_url.raw_path + "/" + query})
     outgoing = location or "/"
     rewriter = proxyrewrite.Rewriter(prefix=path_prefix(request, res, info),
                                      request_host=request.host)

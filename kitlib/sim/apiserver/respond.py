@@ -20,7 +20,21 @@ def encode(body: Any, *, encoding: str = "json") -> tuple[bytes, str]:
         return yaml.safe_dump(body, sort_keys=False).encode(), "application/yaml"
     if isinstance(body, (bytes, bytearray)):
         return bytes(body), JSON_TYPE
-    return orjson.dumps(body), JSON_TYPE
+    try:
+        return orjson.dumps(body), JSON_TYPE
+    except TypeError:
+        # A lone surrogate echoed from a request: sent as U+FFFD, as Go would.
+        return orjson.dumps(_without_surrogates(body)), JSON_TYPE
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def respond(body: Any, *, status: int = 200, encoding: str = "json",
@@ -30,6 +44,9 @@ def respond(body: Any, *, status: int = 200, encoding: str = "json",
     for warning in warnings or ():
         # RFC 7234 warn-code 299, agent "-", the text quoted: what the apiserver sends.
         escaped = warning.replace("\\", "\\\\").replace('"', '\\"')
+        # A header cannot carry control characters (a field name with a line break):
+        # they are written as Go's %q would write them.
+        escaped = "".join(c if c >= " " and c != "\x7f" else repr(c)[1:-1] for c in escaped)
         response.headers.add("Warning", f'299 - "{escaped}"')
     return response
 

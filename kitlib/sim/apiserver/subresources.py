@@ -133,13 +133,15 @@ async def scale(request: web.Request, api: ApiContext, res: ResourceType,
 async def bind(request: web.Request, api: ApiContext, res: ResourceType,
                info: paths.RequestInfo) -> web.StreamResponse:
     body = await request.read()
-    binding, _ = decoding.parse(body, media=decoding.content_type(request), res=res)
-    target = (binding or {}).get("target") or {}
+    binding, _ = decoding.parse(body, media=decoding.object_media(request), res=res)
+    binding = _shaped(binding, "Binding", {"target": dict, "metadata": dict})
+    metadata = _shaped(binding.get("metadata"), "Binding", {"annotations": dict})
+    target = _shaped(binding.get("target"), "Binding", {"name": str})
     node = target.get("name")
     if not node:
         raise errors.Invalid(kind="Binding", name=info.name,
                              errors=[errors.required("target.name")])
-    annotations = ((binding or {}).get("metadata") or {}).get("annotations") or {}
+    annotations = metadata.get("annotations") or {}
     storage = api.storage(res)
     now = api.clock.timestamp()
 
@@ -173,9 +175,10 @@ async def bind(request: web.Request, api: ApiContext, res: ResourceType,
 async def evict(request: web.Request, api: ApiContext, res: ResourceType,
                 info: paths.RequestInfo) -> web.StreamResponse:
     body = await request.read()
-    eviction, _ = decoding.parse(body, media=decoding.content_type(request), res=res) \
+    eviction, _ = decoding.parse(body, media=decoding.object_media(request), res=res) \
         if body.strip() else ({}, [])
-    delete_options = DeleteOptions.from_body((eviction or {}).get("deleteOptions"),
+    eviction = _shaped(eviction, "Eviction", {"deleteOptions": dict})
+    delete_options = DeleteOptions.from_body(eviction.get("deleteOptions"),
                                              query=dict(request.query))
     await api.storage(res).delete(namespace=info.namespace, name=info.name,
                                   options=delete_options)
@@ -198,3 +201,34 @@ async def finalize(request: web.Request, api: ApiContext, res: ResourceType,
     record, _ = await api.storage(res).update(namespace=info.namespace, name=info.name,
                                               transform=transform, options=options)
     return objects.object_response(request, api, res, record)
+
+
+def _shaped(value: Any, kind: str, fields: dict[str, type]) -> JSON:
+    """``value`` as an object whose listed fields have the right JSON types, or the 400 a
+    real server answers for a body its decoder cannot read."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise errors.not_handled(kind=kind, version="v1", problem=(
+            f"json: cannot unmarshal {_go_kind(value)} into Go value of type v1.{kind}"))
+    for name, wanted in fields.items():
+        field_value = value.get(name)
+        if field_value is not None and not isinstance(field_value, wanted):
+            raise errors.not_handled(kind=kind, version="v1", problem=(
+                f"json: cannot unmarshal {_go_kind(field_value)} into Go struct field "
+                f"{kind}.{name} of type {'string' if wanted is str else 'object'}"))
+    if "annotations" in fields:
+        for key, text in (value.get("annotations") or {}).items():
+            if not isinstance(text, str):
+                raise errors.not_handled(kind=kind, version="v1", problem=(
+                    f"json: cannot unmarshal {_go_kind(text)} into Go struct field "
+                    f"ObjectMeta.metadata.annotations of type string"))
+    return value
+
+
+def _go_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array"}.get(type(value), "object")

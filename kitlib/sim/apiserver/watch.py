@@ -99,6 +99,9 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
     bookmarks = params.flag(request, "allowWatchBookmarks")
     send_initial = params.flag(request, "sendInitialEvents")
     encoder = _Encoder(request, api, res)
+    if encoder.form == "Table":
+        # Check the table options now: once the stream has begun, an error has no way out.
+        tables.table(api, res, [], request=request, rv=0)
     watcher = Watcher(resource=res.store_key, namespace=info.namespace, labels=label_sel,
                       fields=field_sel)
     response: web.StreamResponse | None = None

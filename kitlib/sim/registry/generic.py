@@ -237,6 +237,9 @@ class ResourceStore:
             raise errors.BadRequest("resourceVersion can not be set for Create requests")
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self._generate_name(meta["generateName"], meta.get("namespace", ""))
+        if not meta.get("name") or not isinstance(meta["name"], str):
+            raise self.invalid("", [errors.required("metadata.name",
+                                                    "name or generateName is required")])
         self.strategy.default(obj)
         # Fields are credited to the writer as sent and defaulted, before the strategy
         # resets status or allocates (a ClusterIP belongs to no client).
@@ -353,9 +356,13 @@ class ResourceStore:
         return self.present(record), False
 
     def _check_url_identity(self, obj: JSON, *, namespace: str, name: str) -> None:
-        meta = obj.setdefault("metadata", {})
-        body_name = meta.get("name")
-        if body_name and body_name != name:
+        if obj.get("metadata") is None:
+            obj["metadata"] = {}
+        meta = obj["metadata"]
+        if not isinstance(meta, dict):
+            raise errors.BadRequest("metadata must be an object")
+        body_name = meta.get("name") or ""
+        if body_name != name:        # an empty one too: kube-apiserver's checkName
             raise errors.BadRequest(f"the name of the object ({body_name}) does not match the "
                                     f"name on the URL ({name})")
         meta["name"] = name

@@ -19,6 +19,11 @@ from kitlib.sim.runtime.process import LimitExceeded, OutOfMemory, ProcessContex
 
 log = logging.getLogger("kitlib.sim.runtime")
 
+#: The loop holds its tasks weakly: a process whose owner let go of it mid-run would be
+#: garbage-collected while pending ("Task was destroyed but it is pending!").  Every
+#: running process is held here until it ends.
+_RUNNING: set[asyncio.Task[None]] = set()
+
 
 class Task:
     def __init__(self, program: Program, ctx: ProcessContext, *, name: str = "") -> None:
@@ -28,6 +33,8 @@ class Task:
         #: (exit code, reason): reason is "" except for "OOMKilled".
         self.done: asyncio.Future[tuple[int, str]] = loop.create_future()
         self._task = loop.create_task(self._run(program), name=f"process {self.name}")
+        _RUNNING.add(self._task)
+        self._task.add_done_callback(_RUNNING.discard)
 
     @property
     def running(self) -> bool:

@@ -142,7 +142,23 @@ def parse_json(body: bytes, *, check_duplicates: bool = True) -> tuple[Any, _Dup
                             + go_json_error(exc.msg, text, exc.pos)) from None
     except _GoError as exc:
         raise MalformedBody(f"couldn't get version/kind; json parse error: {exc}") from None
+    except RecursionError:
+        raise MalformedBody("couldn't get version/kind; json parse error: exceeded max "
+                            "depth") from None
+    if "\\ud" in text.lower():        # an escaped surrogate may be a lone one
+        data = _replace_surrogates(data)
     return _require_object(data), duplicates
+
+
+def _replace_surrogates(value: Any) -> Any:
+    """Lone UTF-16 surrogates (JSON "\\ud800") become U+FFFD, as Go's decoder makes them."""
+    if isinstance(value, str):
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
 
 
 class _GoError(ValueError):
@@ -312,15 +328,20 @@ _GO_YAML_WORDS = {
 
 def parse_yaml(body: bytes) -> tuple[Any, list[str]]:
     """YAML to JSON-compatible data, with duplicate keys reported as go-yaml does."""
-    loader = _StrictLoader(body.decode("utf-8", errors="replace"))
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(body.decode("utf-8", errors="replace"))
         data = loader.get_data() if loader.check_data() else None
     except yaml.MarkedYAMLError as exc:
         raise MalformedBody(f"error converting YAML to JSON: {go_yaml_error(exc)}") from None
     except yaml.YAMLError as exc:
         raise MalformedBody(f"error converting YAML to JSON: yaml: {exc}") from None
+    except RecursionError:
+        raise MalformedBody("error converting YAML to JSON: yaml: exceeded max depth") \
+            from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return _require_object(_jsonable(data)), loader.duplicates
 
 

@@ -85,7 +85,8 @@ def _walk_value(value: Any, t: TypeRef, path: str, schema: Schema,
 
 
 def prune_unknown_fields(obj: Any, *, schema: Schema, type_name: str) -> None:
-    """Drop, in place, every field the type does not define (as decoding into Go does)."""
+    """Drop, in place, every field the type does not define, and turn a null item of a list
+    of structs into an empty object: what decoding into Go's types does to them."""
     root = schema.types.get(type_name)
     if root is not None:
         _prune_object(obj, root, schema)
@@ -106,8 +107,12 @@ def _prune_value(value: Any, t: TypeRef, schema: Schema) -> None:
         if target is not None:
             _prune_object(value, target, schema)
     elif isinstance(t, ArrayType) and isinstance(value, list):
-        for item in value:
-            _prune_value(item, t.items, schema)
+        struct = isinstance(t.items, RefType)
+        for i, item in enumerate(value):
+            if item is None and struct:
+                value[i] = {}       # Go leaves the zero struct; validation judges it then
+            else:
+                _prune_value(item, t.items, schema)
     elif isinstance(t, MapType) and isinstance(value, dict):
         for item in value.values():
             _prune_value(item, t.values, schema)

@@ -113,6 +113,11 @@ class Parser:
             nested.take()
         elif tok.kind != "eof":
             raise nested.unexpected(tok)
+        # A here-document opened inside the substitution whose lines never came ends
+        # empty, as a shell ends one at end of file.
+        for doc in nested.lexer.pending:
+            doc.body = Word([Lit("", True)])
+        nested.lexer.pending = []
         return body or Sequence([]), nested.lexer.pos, nested.lexer.line
 
     # --- lists ------------------------------------------------------------------------
