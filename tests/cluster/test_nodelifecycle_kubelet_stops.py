@@ -80,3 +80,34 @@ def test_pods_of_a_dead_kubelet_are_replaced(api_client: Any, sim: Any, namespac
         what="the node back, untainted")
     wait_for(lambda: not ({p.metadata.name for p in pods()} & lost), timeout=60,
              what="the kubelet to finish the evicted pods")
+
+
+def test_an_instructors_two_jumps_are_enough(api_client: Any, sim: Any, namespace: str) -> None:
+    """``kit node stop``, ``kit clock advance 60s``, ``kit clock advance 300s``: the node is
+    tainted soon after the first jump (NoExecute one monitor period, 5 s, after it was
+    marked Unknown, as in kube-controller-manager) and its pods evicted at the second,
+    with no steps between (the clock is not moved again while waiting)."""
+    if getattr(sim.cluster, "fleet", None) is None:
+        pytest.skip("the kubelet fleet is not part of this cluster")
+    core = client.CoreV1Api(api_client)
+    workers = [k for k in sim.cluster.fleet.kubelets if "worker" in k]
+    victim = workers[-1]
+    core.create_namespaced_pod(namespace, {
+        "metadata": {"name": "stranded"},
+        "spec": {"nodeName": victim, "containers": [{"name": "web", "image": "nginx:1.25"}]}})
+    wait_for(lambda: core.read_namespaced_pod("stranded", namespace).status.phase == "Running",
+             what="the pod running")
+    fleet_call(sim, "stop_kubelet", victim)
+    try:
+        advance(sim, 60)
+        wait_for(lambda: any(t.key == UNREACHABLE and t.effect == "NoExecute"
+                             for t in core.read_node(victim).spec.taints or []),
+                 timeout=10, what="the NoExecute taint after one jump")
+        advance(sim, 300)
+        wait_for(lambda: core.read_namespaced_pod("stranded", namespace).metadata
+                 .deletion_timestamp is not None, timeout=10, what="the pod evicted")
+    finally:
+        fleet_call(sim, "start_kubelet", victim)
+        advance_until(sim, lambda: not any(
+            t.key == UNREACHABLE for t in core.read_node(victim).spec.taints or []),
+            what="the node back, untainted")
