@@ -21,7 +21,7 @@ COMMANDS = ("clock", "node", "fail")
 _CLOCK = """\
 Show the simulated clock, or change it. Everything in the simulator runs on this clock:
 slow it down to narrate a rollout, pause it to look around, or advance it to skip a wait
-(a 50s node timeout, a 300s eviction, a CronJob's next run).
+(a 50s node timeout, a 300s eviction, a probe's 35s wait).
 
   kit clock                  show the simulated time and speed
   kit clock pause            stop simulated time (the API still answers)
