@@ -10,8 +10,15 @@ competes with the simulator for the interpreter.
     .venv/bin/python -m bench.cluster_scale ready      [--nodes 11] [--replicas 1000]
     .venv/bin/python -m bench.cluster_scale reconcile  [--nodes 4] [--replicas 50] [--rounds 300]
     .venv/bin/python -m bench.cluster_scale steady     [--nodes 100] [--pods 10000] [--idle 30]
+                                                       [--idle-empty 20] [--settle 10]
     .venv/bin/python -m bench.cluster_scale writes     [--count 2000]
     .venv/bin/python -m bench.cluster_scale all        (ready, reconcile, writes; steady with --steady)
+
+``bench/run`` runs these through ``bench/clusters.py`` (sections reconcile, scale, steady),
+each in a fresh process, and reads the ``--json`` line.  Each scenario measures its own
+baseline in the same process: reconcile the one-hop floor (a create until a store watcher
+holds its event), steady the same nodes idle before any pod; scale's baseline is the
+``writes`` scenario (as many bare pod creates through the registry).
 
 Options common to all: ``--state FILE`` (SQLite persistence; default: a temporary file, as
 ``kit serve`` always persists), ``--memory`` (no persistence), ``--profile FILE`` (cProfile
@@ -27,6 +34,7 @@ import asyncio
 import cProfile
 import gc
 import json
+import math
 import os
 import statistics
 import sys
@@ -64,7 +72,8 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    # Nearest rank: the smallest value with at least p% of the samples at or below it.
+    index = min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered) - 1e-9) - 1))
     return ordered[index]
 
 
@@ -167,6 +176,47 @@ def memory_summary(cluster: SimCluster) -> JSON:
             "gc_objects": len(gc.get_objects()), "gc_full_collection_ms": round(pause * 1000)}
 
 
+async def watch_hop(cluster: SimCluster, namespace: str, *, samples: int) -> list[float]:
+    """The floor of any reaction: one create through the in-process client (as a
+    controller writes) until a store watcher holds its ADDED event, in milliseconds.
+    A replacement pod needs several such hops in a row (delete seen, pod created, bound,
+    each kubelet status write), so the reconcile figures are read against it."""
+    client = cluster.context.client("bench")
+    watcher = Watcher(resource="configmaps", namespace=namespace, labels=ALL_LABELS,
+                      fields=ALL_FIELDS)
+    cluster.store.subscribe(watcher, since=None)
+    delays: list[float] = []
+    try:
+        for i in range(samples):
+            started = time.perf_counter()
+            await client.create("configmaps", {"apiVersion": "v1", "kind": "ConfigMap",
+                                               "metadata": {"name": f"hop-{i}"}},
+                                namespace=namespace)
+            while True:
+                event = await watcher.queue.get()
+                if event is not None and event.record.name == f"hop-{i}":
+                    break
+            delays.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.002)
+    finally:
+        cluster.store.unsubscribe(watcher)
+    return delays
+
+
+async def idle_usage(cluster: SimCluster, seconds: float, *,
+                     profile: str | None = None) -> JSON:
+    """What the process uses while nobody asks anything: % of one core and writes per
+    second over ``seconds``, and the RSS at the end."""
+    gc.collect()
+    rv0, cpu0, wall0 = cluster.store.rv, cpu_seconds(), time.perf_counter()
+    with profiled(profile):
+        await asyncio.sleep(seconds)
+    wall = time.perf_counter() - wall0
+    return {"idle_cpu_percent": round((cpu_seconds() - cpu0) / wall * 100, 2),
+            "idle_writes_per_second": round((cluster.store.rv - rv0) / wall, 1),
+            "rss_mb": round(rss_mb(), 1)}
+
+
 # --- scenarios -----------------------------------------------------------------------------
 
 async def scenario_ready(args: argparse.Namespace) -> JSON:
@@ -235,6 +285,8 @@ async def scenario_reconcile(args: argparse.Namespace) -> JSON:
                     if future is not None and not future.done():
                         future.set_result(time.perf_counter())
 
+        hop = await watch_hop(cluster, "bench", samples=args.rounds)
+        rv0 = cluster.store.rv
         follower = loop.create_task(follow())
         latencies: list[float] = []
         created: list[float] = []
@@ -255,7 +307,11 @@ async def scenario_reconcile(args: argparse.Namespace) -> JSON:
                 await asyncio.sleep(0.005)
         follower.cancel()
         cluster.store.unsubscribe(watcher)
-        return {"scenario": "reconcile", "rounds": len(latencies),
+        return {"scenario": "reconcile", "nodes": args.nodes, "replicas": args.replicas,
+                "rounds": len(latencies),
+                "writes_per_round": round((cluster.store.rv - rv0) / len(latencies), 1),
+                "hop_p50_ms": round(percentile(hop, 50), 3),
+                "hop_p99_ms": round(percentile(hop, 99), 3),
                 "p50_ms": round(percentile(latencies, 50), 2),
                 "p99_ms": round(percentile(latencies, 99), 2),
                 "max_ms": round(max(latencies), 2),
@@ -276,6 +332,10 @@ async def scenario_steady(args: argparse.Namespace) -> JSON:
         deployments = max(1, args.pods // per)
         client = cluster.context.client("bench")
         await create_namespace(cluster, "bench")
+        # The baseline: the same nodes, no pods, after the same rest.
+        await asyncio.sleep(args.settle)
+        empty = await idle_usage(cluster, args.idle_empty)
+        print(f"  {args.nodes} nodes, no pods: {empty}", file=sys.stderr)
         started = time.perf_counter()
         for i in range(deployments):
             await client.create("deployments.apps",
@@ -288,18 +348,17 @@ async def scenario_steady(args: argparse.Namespace) -> JSON:
               file=sys.stderr)
         peak = rss_mb()
         await asyncio.sleep(args.settle)
-        gc.collect()
-        rv0, cpu0, wall0 = cluster.store.rv, cpu_seconds(), time.perf_counter()
-        with profiled(args.profile):
-            await asyncio.sleep(args.idle)
-        idle_cpu = (cpu_seconds() - cpu0) / (time.perf_counter() - wall0)
-        writes = (cluster.store.rv - rv0) / args.idle
+        held = await idle_usage(cluster, args.idle, profile=args.profile)
         return {"scenario": "steady", "nodes": args.nodes, "pods": args.pods,
                 "fill_seconds": round(fill, 1), "rss_after_fill_mb": round(peak, 1),
-                "idle_cpu_percent": round(idle_cpu * 100, 2),
-                "idle_writes_per_second": round(writes, 1),
-                "peak_rss_mb": round(PROCESS.memory_info().rss / 2**20, 1),
-                **memory_summary(cluster)}
+                "settle_seconds": args.settle, "idle_seconds": args.idle,
+                "empty_idle_seconds": args.idle_empty,
+                "empty_idle_cpu_percent": empty["idle_cpu_percent"],
+                "empty_idle_writes_per_second": empty["idle_writes_per_second"],
+                "empty_rss_mb": empty["rss_mb"],
+                "idle_cpu_percent": held["idle_cpu_percent"],
+                "idle_writes_per_second": held["idle_writes_per_second"],
+                "idle_rss_mb": held["rss_mb"], **memory_summary(cluster)}
     finally:
         await cluster.stop()
 
@@ -358,7 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--pods", type=int, default=10_000)
-    parser.add_argument("--idle", type=float, default=30.0)
+    parser.add_argument("--idle", type=float, default=30.0,
+                        help="steady: seconds of idle CPU measured with every pod Ready")
+    parser.add_argument("--idle-empty", type=float, default=20.0,
+                        help="steady: seconds of idle CPU measured before any pod (baseline)")
     parser.add_argument("--settle", type=float, default=10.0)
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--state", default=None)

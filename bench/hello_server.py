@@ -10,6 +10,8 @@ no routing, no store, no validation.  Whatever the simulator costs above this is
     POST /publish   hands the body (one line) to every open /watch, answers 201
     PUT  /pod       remembers the body (a real pod, for the typed floors)
     GET  /pod       answers that body; POST /pod reads the request, answers it with 201
+    GET  /ws        a WebSocket that sends every message it gets straight back (the floor of
+                    an exec round trip: upgrade, one message each way, close)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import argparse
 import asyncio
 import ssl
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 HELLO = b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":200}'
 
@@ -59,7 +61,21 @@ def build() -> web.Application:
         status = 201 if request.method == "POST" else 200
         return web.Response(body=pod[0], status=status, content_type="application/json")
 
+    async def echo(request: web.Request) -> web.WebSocketResponse:
+        # Any subprotocol the client offers is accepted, as the exec endpoint accepts its own.
+        offered = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "")
+                   .split(",") if p.strip()]
+        ws = web.WebSocketResponse(protocols=offered)
+        await ws.prepare(request)
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                await ws.send_str(message.data)
+            elif message.type == WSMsgType.BINARY:
+                await ws.send_bytes(message.data)
+        return ws
+
     app = web.Application()
+    app.router.add_get("/ws", echo)
     app.router.add_route("*", "/pod", pod_route)
     app.router.add_route("*", "/hello", hello)
     app.router.add_get("/watch", watch)

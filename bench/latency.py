@@ -9,6 +9,7 @@ through the same client (``ApiClient.call_api``), same TLS, same connection pool
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import time
 from typing import Any, Callable
@@ -23,7 +24,8 @@ def percentiles(samples: list[float]) -> dict[str, float]:
         return {"p50": float("nan"), "p99": float("nan"), "n": 0}
 
     def rank(p: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered) + 0.5)) - 1))]
+        # Nearest rank: the smallest value with at least p of the samples at or below it.
+        return ordered[min(len(ordered) - 1, max(0, math.ceil(p * len(ordered) - 1e-9) - 1))]
 
     return {"p50": rank(0.50) * 1000, "p99": rank(0.99) * 1000, "n": len(ordered)}
 

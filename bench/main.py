@@ -3,7 +3,14 @@
 Run it as ``bench/run``.  The simulator under test is ``kit serve`` (persistence on: a
 state file in a temporary folder), in a process of its own; the baseline is a minimal
 aiohttp HTTPS server (``bench/hello_server.py``) started and driven the same way.  The
-results go to ``bench/RESULTS.md``.
+whole-cluster sections run ``bench/cluster_scale.py`` in a process of its own, with their
+baselines measured in that process.  The results go to ``bench/RESULTS.md``.
+
+Sections (``--only a,b`` runs a subset, in this order): startup; api (create throughput,
+request latency, watch delay, fan-out, memory, restart with every pod); reconcile (a
+deleted pod replaced); scale (a Deployment 0 -> 1,000 replicas); steady (100 nodes and
+10,000 pods held idle); proxy (service proxy throughput); exec (``echo hi`` round trips);
+kwok (kwok's published figures beside ours).  ``--quick`` shrinks every size.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import latency, load, procs, report
+from bench import apiserver, clusters, exec_latency, kwok, procs, proxy_load, report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,203 +100,144 @@ def startup(folder: Path, tls: tuple[Path, Path, Path], *, runs: int) -> dict[st
     return {k: {"median": statistics.median(v), "runs": v} for k, v in out.items()}
 
 
-def namespace(server: procs.Server, name: str) -> None:
-    import requests
-
-    response = requests.post(f"{server.url}/api/v1/namespaces", json={"metadata": {"name": name}},
-                             headers={"Authorization": f"Bearer {server.token}"},
-                             verify=str(server.ca_file), timeout=30)
-    assert response.status_code in (201, 409), response.text
-
-
-def pod_bodies(start: int, stop: int) -> list[bytes]:
-    return [json.dumps(load.pod(f"pod-{i}", labels={"app": f"bench-{i % 1000}",
-                                                     "tier": "web"})).encode()
-            for i in range(start, stop)]
-
-
-def census(server: procs.Server) -> dict[str, Any]:
-    """The resourceVersion, and how many pods (scheduled or not) and events there are."""
-    import requests
-
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {server.token}"
-    session.verify = str(server.ca_file)
-    session.trust_env = False       # REQUESTS_CA_BUNDLE would override verify
-
-    def count(path: str, **params: str) -> tuple[int, int]:
-        body = session.get(server.url + path, params={"limit": "1", **params},
-                           timeout=60).json()
-        meta = body["metadata"]
-        return len(body["items"]) + int(meta.get("remainingItemCount", 0)), \
-            int(meta["resourceVersion"])
-
-    pods, rv = count("/api/v1/pods")
-    scheduled, _ = count("/api/v1/pods", fieldSelector="spec.nodeName!=")
-    events, _ = count("/api/v1/events")
-    return {"rv": rv, "pods": pods, "scheduled": scheduled, "events": events}
-
-
-def settle(pid: int, seconds: float = 1.0) -> float:
-    time.sleep(seconds)
-    return procs.rss_mb(pid)
-
-
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {"machine": machine(), "settings": vars(args)}
+def run(args: argparse.Namespace, sections: list[str]) -> dict[str, Any]:
+    results: dict[str, Any] = {"machine": machine(), "settings": vars(args),
+                               "sections": sections, "argv": sys.argv[1:], "failures": {}}
     folder = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     tls = hello_certificates(folder)
     t0 = time.monotonic()
 
-    print("start-up ...", flush=True)
-    results["startup"] = startup(folder, tls, runs=args.startup_runs)
+    def attempt(section: str, measure: Any) -> None:
+        # A section that fails is reported as failed; the others still run.
+        try:
+            measure()
+        except Exception as error:          # noqa: BLE001 - reported, not hidden
+            print(f"  {section} FAILED: {error!r}", flush=True)
+            results["failures"][section] = repr(error)[:2000]
 
-    print("servers ...", flush=True)
-    hello, _ = procs.start_hello(folder, cert=tls[0], key=tls[1], ca=tls[2])
-    sim, _, _ = procs.start_kit_serve(folder, state=folder / "bench.db",
-                                      log=folder / "serve.log")
-    sim_target = load.Target(sim.url, sim.token, str(sim.ca_file))
-    hello_target = load.Target(hello.url, "", str(hello.ca_file))
-    try:
-        namespace(sim, "bench")
-        rv_before = census(sim)["rv"]
-        memory: dict[str, float] = {"empty": settle(sim.pid, 2.0),
-                                    "hello": procs.rss_mb(hello.pid)}
-        small = args.pods // 10
-
-        print(f"loading {small} pods ...", flush=True)
-        first = load.creates(sim_target, "/api/v1/namespaces/bench/pods",
-                             pod_bodies(0, small), concurrency=args.concurrency)
-        memory[f"{small}"] = settle(sim.pid)
-
-        print(f"loading {args.pods - small} more pods (throughput) ...", flush=True)
-        bulk = load.creates(sim_target, "/api/v1/namespaces/bench/pods",
-                            pod_bodies(small, args.pods), concurrency=args.concurrency)
-        memory[f"{args.pods}"] = settle(sim.pid, 3.0)
-        floor = load.creates(hello_target, "/hello", pod_bodies(0, args.pods - small),
-                             concurrency=args.concurrency)
-        results["throughput"] = {"first": first, "sim": bulk, "hello": floor}
-        after = census(sim)
-        after["writes_per_pod"] = (after["rv"] - rv_before) / args.pods
-        results["census"] = after
-        results["memory"] = memory
-
-        print("latency ...", flush=True)
-        results["latency"] = latency.request_latencies(
-            sim, hello, namespace="bench", pod_name="pod-5", n=args.samples)
-
-        print("watch delay ...", flush=True)
-        results["watch_delay"] = watch_delay(sim, hello, events=args.watch_events)
-
-        print("fan-out ...", flush=True)
-        results["fanout"] = fanout(sim, hello, sim_target, hello_target,
-                                   watchers=args.watchers, events=args.fanout_events)
-        memory["after everything"] = procs.rss_mb(sim.pid)
-    finally:
-        sim.stop()
-        hello.stop()
-
-    print("restart with every pod ...", flush=True)
-    restarts = []
-    for _ in range(args.restart_runs):
-        server, took, ready = procs.start_kit_serve(folder, state=folder / "bench.db",
-                                                    log=folder / "serve.log")
-        restarts.append((took, ready, settle(server.pid)))
-        server.stop()
-    results["restart"] = {
-        "median": statistics.median(r[0] for r in restarts),
-        "median_ready": statistics.median(r[1] for r in restarts),
-        "rss": statistics.median(r[2] for r in restarts),
-        "runs": restarts}
+    if "startup" in sections:
+        print("start-up ...", flush=True)
+        attempt("startup", lambda: results.update(
+            startup=startup(folder, tls, runs=args.startup_runs)))
+    if "api" in sections:
+        attempt("api", lambda: results.update(apiserver.measure(folder, tls, args)))
+    if "reconcile" in sections:
+        print("reconcile ...", flush=True)
+        attempt("reconcile", lambda: results.update(reconcile=clusters.scenario(
+            "reconcile", nodes=args.reconcile_nodes, replicas=args.reconcile_replicas,
+            rounds=args.reconcile_rounds)))
+    if "scale" in sections:
+        attempt("scale", lambda: results.update(scale=clusters.scale(
+            nodes=args.scale_nodes, replicas=args.scale_replicas)))
+    if "steady" in sections:
+        print(f"steady: {args.steady_pods:,} pods on {args.steady_nodes} nodes ...", flush=True)
+        attempt("steady", lambda: results.update(steady=clusters.scenario(
+            "steady", nodes=args.steady_nodes, pods=args.steady_pods, idle=args.steady_idle,
+            idle_empty=args.steady_idle_empty, settle=args.steady_settle)))
+    if "proxy" in sections or "exec" in sections:
+        attempt("proxy/exec", lambda: results.update(traffic(folder, tls, args, sections)))
+    if "kwok" in sections:
+        results["kwok"] = {"source": kwok.SOURCE}
     results["elapsed"] = time.monotonic() - t0
     results["machine"]["load average at end (1, 5, 15 min)"] = _load()
     results["folder"] = str(folder)
     return results
 
 
-def watch_delay(sim: procs.Server, hello: procs.Server, *, events: int) -> dict[str, Any]:
-    import requests
-    from kubernetes import client
-
-    api = latency.api_client(sim.url, sim.token, str(sim.ca_file))
-    core = client.CoreV1Api(api)
-
-    def write_pod(name: str, label: str) -> None:
-        core.create_namespaced_pod("bench", load.pod(name, labels={"bench": label}),
-                                   _preload_content=False).data
-
-    floor_api = latency.api_client(hello.url, None, str(hello.ca_file))
-
-    def publish(name: str, label: str) -> None:
-        floor_api.call_api("/publish", "POST", body={"type": "MESSAGE", "name": name},
-                           header_params={"Content-Type": "application/json"},
-                           _preload_content=False, _return_http_data_only=True).data
-
-    out = {
-        "sim (typed Watch)": latency.watch_delays(
-            sim, path="/api/v1/namespaces/bench/pods", write=write_pod, mode="typed",
-            events=events),
-        "sim (raw stream)": latency.watch_delays(
-            sim, path="/api/v1/namespaces/bench/pods", write=write_pod, mode="raw",
-            events=events),
-        "floor: hello (raw stream)": latency.watch_delays(
-            hello, path="/watch", write=publish, mode="raw", events=events),
-    }
-    api.close()
-    floor_api.close()
-    del requests
-    return out
+def traffic(folder: Path, tls: tuple[Path, Path, Path], args: argparse.Namespace,
+            sections: list[str]) -> dict[str, Any]:
+    """Service proxy and exec, against a ``kit serve`` of their own and the hello server."""
+    results: dict[str, Any] = {}
+    hello, _ = procs.start_hello(folder, cert=tls[0], key=tls[1], ca=tls[2])
+    sim, _, _ = procs.start_kit_serve(folder, state=folder / "traffic.db",
+                                      log=folder / "serve-traffic.log")
+    try:
+        if "proxy" in sections:
+            print("service proxy ...", flush=True)
+            results["proxy"] = proxy_load.service_proxy(
+                sim, hello, requests=args.proxy_requests, concurrency=args.proxy_concurrency)
+        if "exec" in sections:
+            print("exec ...", flush=True)
+            results["exec"] = exec_latency.exec_round_trips(sim, hello,
+                                                            samples=args.exec_samples)
+    finally:
+        sim.stop()
+        hello.stop()
+    return results
 
 
-def fanout(sim: procs.Server, hello: procs.Server, sim_target: load.Target,
-           hello_target: load.Target, *, watchers: int, events: int) -> dict[str, Any]:
-    namespace(sim, "fanout")
-    out = {}
-    for name, target, watch_path, path, bodies in (
-            ("sim", sim_target, "/api/v1/namespaces/fanout/configmaps?watch=1",
-             "/api/v1/namespaces/fanout/configmaps",
-             [json.dumps({"metadata": {"name": f"fan-{i}"}, "data": {"i": str(i)}}).encode()
-              for i in range(events)]),
-            ("hello", hello_target, "/watch", "/publish",
-             [json.dumps({"type": "MESSAGE", "name": f"fan-{i}"}).encode()
-              for i in range(events)])):
-        group = load.Watchers(target, watch_path, count=watchers, expected=events)
-        group.wait_ready()
-        time.sleep(1.0)
-        started = time.monotonic()
-        written = load.creates(target, path, bodies, concurrency=8, processes=1)
-        got = group.results()
-        elapsed = got["last"] - started
-        delivered = sum(got["received"])
-        out[name] = {"watchers": watchers, "events": events, "delivered": delivered,
-                     "complete": sum(1 for n in got["received"] if n >= events),
-                     "per_second": delivered / elapsed if elapsed > 0 else 0.0,
-                     "elapsed": elapsed, "write_elapsed": written["elapsed"],
-                     "writes": written["statuses"], "errors": got["errors"]}
-    return out
+SECTIONS = ("startup", "api", "reconcile", "scale", "steady", "proxy", "exec", "kwok")
+QUICK = {"pods": 2000, "samples": 200, "startup_runs": 2, "restart_runs": 1,
+         "fanout_events": 100, "watch_events": 100, "watchers": 20,
+         "reconcile_rounds": 50, "scale_replicas": 300, "scale_nodes": "4,11",
+         "steady_nodes": 11, "steady_pods": 1000, "steady_idle": 5.0, "steady_idle_empty": 5.0,
+         "steady_settle": 2.0, "proxy_requests": 2000, "exec_samples": 50}
+
+
+def sections_of(text: str | None) -> list[str]:
+    """``--only`` as a list in the run's order; every section when not given."""
+    if not text:
+        return list(SECTIONS)
+    asked = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in asked if name not in SECTIONS]
+    if unknown or not asked:
+        raise argparse.ArgumentTypeError(
+            f"unknown section(s) {', '.join(unknown) or '(none)'}: choose from "
+            f"{', '.join(SECTIONS)}")
+    return [name for name in SECTIONS if name in asked]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--only", metavar="SECTION[,SECTION]",
+                   help=f"run only these sections (of: {', '.join(SECTIONS)})")
+    p.add_argument("--quick", action="store_true", help="small sizes, to try the harness")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    api = p.add_argument_group("api (the API server under load)")
+    api.add_argument("--pods", type=int, default=10_000)
+    api.add_argument("--samples", type=int, default=1000, help="requests per latency figure")
+    api.add_argument("--concurrency", type=int, default=32, help="per client process")
+    api.add_argument("--watchers", type=int, default=100)
+    api.add_argument("--fanout-events", type=int, default=300)
+    api.add_argument("--watch-events", type=int, default=300)
+    api.add_argument("--startup-runs", type=int, default=5)
+    api.add_argument("--restart-runs", type=int, default=3)
+    cluster = p.add_argument_group("reconcile, scale, steady (the whole cluster)")
+    cluster.add_argument("--reconcile-rounds", type=int, default=300,
+                         help="pods deleted one at a time")
+    cluster.add_argument("--reconcile-nodes", type=int, default=4)
+    cluster.add_argument("--reconcile-replicas", type=int, default=50)
+    cluster.add_argument("--scale-replicas", type=int, default=1000)
+    cluster.add_argument("--scale-nodes", default="11,100",
+                         help="node counts to scale on, comma-separated")
+    cluster.add_argument("--steady-nodes", type=int, default=100)
+    cluster.add_argument("--steady-pods", type=int, default=10_000)
+    cluster.add_argument("--steady-idle", type=float, default=30.0,
+                         help="seconds of idle CPU measured with every pod Ready")
+    cluster.add_argument("--steady-idle-empty", type=float, default=20.0,
+                         help="seconds of idle CPU measured before any pod (the baseline)")
+    cluster.add_argument("--steady-settle", type=float, default=10.0)
+    traffic_ = p.add_argument_group("proxy, exec (traffic to pods)")
+    traffic_.add_argument("--proxy-requests", type=int, default=8000)
+    traffic_.add_argument("--proxy-concurrency", type=int, default=16,
+                          help="in flight per client process (2 processes)")
+    traffic_.add_argument("--exec-samples", type=int, default=300)
+    return p
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pods", type=int, default=10_000)
-    parser.add_argument("--samples", type=int, default=1000, help="requests per latency figure")
-    parser.add_argument("--concurrency", type=int, default=32, help="per client process")
-    parser.add_argument("--watchers", type=int, default=100)
-    parser.add_argument("--fanout-events", type=int, default=300)
-    parser.add_argument("--watch-events", type=int, default=300)
-    parser.add_argument("--startup-runs", type=int, default=5)
-    parser.add_argument("--restart-runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
-    parser.add_argument("--quick", action="store_true", help="small sizes, to try the harness")
-    args = parser.parse_args()
+    args = parser().parse_args()
+    try:
+        sections = sections_of(args.only)
+    except argparse.ArgumentTypeError as error:
+        parser().error(str(error))
     if args.quick:
-        args.pods, args.samples, args.startup_runs, args.restart_runs = 2000, 200, 2, 1
-        args.fanout_events, args.watch_events, args.watchers = 100, 100, 20
-    quick = args.quick
-    del args.quick
-    out = args.out
-    del args.out
-    results = run(args)
+        for key, value in QUICK.items():
+            setattr(args, key, value)
+    quick, out = args.quick, args.out
+    del args.quick, args.out, args.only
+    results = run(args, sections)
+    results["quick"] = quick
     (out.parent / "results.json").write_text(json.dumps(results, indent=1, default=str))
     out.write_text(report.render(results, quick=quick))
     print(f"wrote {out} in {results['elapsed']:.0f} s", flush=True)

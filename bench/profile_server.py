@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench import load, procs
-from bench.main import namespace, pod_bodies
+from bench.apiserver import namespace, pod_bodies
 
 
 def serve_profiled(folder: Path, state: Path, out: Path) -> procs.Server:

@@ -13,13 +13,33 @@ def _x(value: float, base: float) -> str:
     return f"{value / base:.2f}×" if base else "n/a"
 
 
+def codes(statuses: dict[Any, int]) -> str:
+    """HTTP status counts as ``201: 9,000`` (the keys are strings after a JSON round trip)."""
+    return ", ".join(f"{code}: {count:,}" for code, count in sorted(
+        statuses.items(), key=lambda item: str(item[0])))
+
+
 def _met(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def render(r: dict[str, Any], *, quick: bool = False) -> str:
-    pods = r["settings"]["pods"]
-    small = pods // 10
+def render(r: dict[str, Any], *, quick: bool | None = None) -> str:
+    """The whole RESULTS.md: the sections this run measured, in their usual order."""
+    from bench import report_cluster, report_traffic
+
+    lines = _header(r, quick=r.get("quick", False) if quick is None else quick)
+    if "startup" in r:
+        lines += _startup(r)
+    if "latency" in r:
+        lines += _api(r)
+    lines += report_cluster.render(r)
+    lines += report_traffic.render(r)
+    return "\n".join(lines) + "\n"
+
+
+def _header(r: dict[str, Any], *, quick: bool) -> list[str]:
+    from bench import targets
+
     lines = ["# kitlib simulator benchmarks", ""]
     if quick:
         lines += ["**A --quick run (small sizes): not the reference figures.**", ""]
@@ -30,12 +50,28 @@ def render(r: dict[str, Any], *, quick: bool = False) -> str:
               "simulator's generator), started and driven the same way. Clients run in other "
               "processes, so client and server do not share a GIL (but they share the "
               "machine's cores: a load average well above the core count means other work "
-              "was running and the figures are pessimistic).", "", "## Machine", "",
+              "was running and the figures are pessimistic). The whole-cluster sections "
+              "(reconcile, scale, steady) run the same `SimCluster` as `kit serve` (fast "
+              "profile, persistence on) inside a process of their own "
+              "(`python -m bench.cluster_scale`), driven through the in-process client, so no "
+              "HTTP client competes with the simulator for its interpreter; their baselines "
+              "are measured in that same process.", "", "## Machine", "",
               "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in r["machine"].items()]
-    lines += ["", f"Whole run: {r['elapsed']:.0f} s. Settings: "
+    lines += ["", f"Whole run: {r['elapsed']:.0f} s "
+              f"(`{' '.join(['bench/run', *r.get('argv', [])])}`). Sections measured: "
+              f"{', '.join(r.get('sections', []))}. Settings: "
               + ", ".join(f"{k}={v}" for k, v in r["settings"].items()) + ".", ""]
+    failed = r.get("failures") or {}
+    if failed:
+        lines += ["## Failures", "", "These sections failed and have no figures below:", "",
+                  *[f"- **{name}**: `{error}`" for name, error in failed.items()], ""]
+    return lines + targets.summary(r)
 
+
+def _startup(r: dict[str, Any]) -> list[str]:
+    pods = r["settings"]["pods"]
+    lines: list[str] = []
     s = r["startup"]
     base = s["hello"]["median"]
     n = len(s["hello"]["runs"])
@@ -51,11 +87,20 @@ def render(r: dict[str, Any], *, quick: bool = False) -> str:
              s["serve_restart"]["median"]),
             ("`kit serve`, existing state: kubeconfig written",
              s["serve_restart_ready"]["median"]),
-            ("`kit up` (returns once the API answers)", s["up"]["median"]),
-            (f"`kit serve` restoring {pods:,}+ pods: first answer", r["restart"]["median"]),
-            (f"`kit serve` restoring {pods:,}+ pods: kubeconfig written",
-             r["restart"]["median_ready"])]
+            ("`kit up` (returns once the API answers)", s["up"]["median"])]
+    if "restart" in r:      # measured by the api section, after loading its pods
+        rows += [(f"`kit serve` restoring {pods:,}+ pods: first answer",
+                  r["restart"]["median"]),
+                 (f"`kit serve` restoring {pods:,}+ pods: kubeconfig written",
+                  r["restart"]["median_ready"])]
     lines += [f"| {name} | {_ms(v)} | {_x(v, base)} |" for name, v in rows]
+    return lines + [""]
+
+
+def _api(r: dict[str, Any]) -> list[str]:
+    pods = r["settings"]["pods"]
+    small = pods // 10
+    lines: list[str] = []
 
     lat = r["latency"]
     floors = {("GET", False): lat["floor: hello GET (raw)"],
@@ -64,7 +109,7 @@ def render(r: dict[str, Any], *, quick: bool = False) -> str:
                                      lat["floor: hello GET (raw)"]),
               ("POST", True): lat.get("floor: hello POST, a pod back (typed)",
                                       lat["floor: hello POST (raw)"])}
-    lines += ["", f"## Latency through the official client, with {pods:,} pods stored", "",
+    lines += [f"## Latency through the official client, with {pods:,} pods stored", "",
               f"Sequential calls through `kubernetes` {r['machine']['kubernetes client']} "
               "(one keep-alive connection per server), the calls taking turns in runs of 50 "
               "(the first 3 of a run not counted), so that other work on the machine falls "
@@ -116,14 +161,14 @@ def render(r: dict[str, Any], *, quick: bool = False) -> str:
               "| | requests | answers | seconds | per second | × baseline | target |",
               "|---|---|---|---|---|---|---|",
               f"| baseline: hello POST | {sum(floor['statuses'].values()):,} | "
-              f"{floor['statuses']} | {floor['elapsed']:.1f} | {floor['per_second']:,.0f} | "
+              f"{codes(floor['statuses'])} | {floor['elapsed']:.1f} | {floor['per_second']:,.0f} | "
               f"1.00× | |",
               f"| creates, persistence on | {sum(sim['statuses'].values()):,} | "
-              f"{sim['statuses']} | {sim['elapsed']:.1f} | {sim['per_second']:,.0f} | "
+              f"{codes(sim['statuses'])} | {sim['elapsed']:.1f} | {sim['per_second']:,.0f} | "
               f"{_x(sim['per_second'], floor['per_second'])} | 1,000/s: "
               f"{_met(sim['per_second'] >= 1000)} |",
               f"| (first {small:,} creates) | {sum(t['first']['statuses'].values()):,} | "
-              f"{t['first']['statuses']} | {t['first']['elapsed']:.1f} | "
+              f"{codes(t['first']['statuses'])} | {t['first']['elapsed']:.1f} | "
               f"{t['first']['per_second']:,.0f} | "
               f"{_x(t['first']['per_second'], floor['per_second'])} | |"]
 
@@ -165,4 +210,19 @@ def render(r: dict[str, Any], *, quick: bool = False) -> str:
               f"{_x(r['restart']['rss'], empty)} | |",
               f"| (for scale: the hello server) | {m['hello']:.0f} MB | "
               f"{_x(m['hello'], empty)} | |", ""]
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def main() -> None:
+    """Render again from a results.json (after a change to this module, not to a figure):
+    ``python -m bench.report bench/results.json bench/RESULTS.md``."""
+    import json
+    import sys
+    from pathlib import Path
+
+    source, out = Path(sys.argv[1]), Path(sys.argv[2])
+    out.write_text(render(json.loads(source.read_text())))
+
+
+if __name__ == "__main__":
+    main()

@@ -339,7 +339,9 @@ def message_of(api_version: str, kind: str) -> str:
 def root_kinds() -> list[tuple[str, str, str]]:
     sys.path.insert(0, str(ROOT))
     from kitlib.sim.registry.catalog import RESOURCES
-    pairs = [(res.api_version, res.kind) for res in RESOURCES] + list(EXTRA_KINDS)
+    # Read-only resources (customresourcedefinitions) never have a body to decode.
+    pairs = [(res.api_version, res.kind) for res in RESOURCES
+             if {"create", "update", "patch"} & set(res.verbs)] + list(EXTRA_KINDS)
     return [(v, k, message_of(v, k)) for v, k in dict.fromkeys(pairs)]
 
 

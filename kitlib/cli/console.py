@@ -8,10 +8,13 @@ on a terminal and plain text otherwise, so scripts and tests can compare strings
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# rich is imported when something is printed, not when ``kit`` starts: ``kit serve``
+# prints nothing before its API answers, and importing rich costs tens of milliseconds.
 
 #: Exit codes.  3 for "not running" follows the LSB convention for ``status`` commands.
 EXIT_OK = 0
@@ -31,6 +34,8 @@ class KitError(Exception):
 
 def console(*, stderr: bool = False, file: TextIO | None = None) -> Console:
     """A rich console that colours only a terminal and never wraps a line it is given."""
+    from rich.console import Console
+
     stream = file if file is not None else (sys.stderr if stderr else sys.stdout)
     out = Console(file=stream, highlight=False, soft_wrap=True)
     if not out.is_terminal:
@@ -40,11 +45,15 @@ def console(*, stderr: bool = False, file: TextIO | None = None) -> Console:
 
 def say(message: str, *, file: TextIO | None = None) -> None:
     """One plain line on stdout (flushed: a parent process may be waiting for it)."""
+    from rich.text import Text
+
     console(file=file).print(Text(message))
     (file or sys.stdout).flush()
 
 
 def report(error: KitError, *, file: TextIO | None = None) -> None:
     """The one-line error, red on a terminal."""
+    from rich.text import Text
+
     console(stderr=True, file=file).print(Text(f"kit: {error.message}", style="red"))
     (file or sys.stderr).flush()

@@ -28,6 +28,10 @@ slow it down to narrate a rollout, pause it to look around, or advance it to ski
   kit clock resume           let it run again
   kit clock speed 0.25       run at a quarter of real speed (10: ten times as fast)
   kit clock advance 30s      jump ahead; Go-style durations: 30s, 5m, 1h30m, 250ms
+
+Once the simulated clock is ahead of your computer's, 'kubectl get' still shows ages
+from the cluster's clock, but 'kubectl describe' works them out on your computer, so the
+newest events show an age of <invalid> until real time catches up.
 """
 _NODE = """\
 List the nodes and their kubelets, or make a node fail and recover.

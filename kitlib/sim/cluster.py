@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib
 import logging
 import secrets
 import threading
@@ -16,7 +17,7 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -29,31 +30,44 @@ from kitlib.sim.client import LocalClient
 from kitlib.sim.clock import Clock
 from kitlib.sim.component import Component, Context
 from kitlib.sim.control import Control
-from kitlib.sim.controllers.deployment import DeploymentController
-from kitlib.sim.controllers.endpoints import EndpointsController
-from kitlib.sim.controllers.endpointslice import EndpointSliceController
-from kitlib.sim.controllers.garbagecollector import GarbageCollector
-from kitlib.sim.controllers.namespace import NamespaceController
-from kitlib.sim.controllers.nodelifecycle import NodeLifecycleController
-from kitlib.sim.controllers.replicaset import ReplicaSetController
-from kitlib.sim.controllers.replication import ReplicationManager
-from kitlib.sim.controllers.serviceaccount import ServiceAccountController
-from kitlib.sim.controllers.tainteviction import TaintEvictionController
 from kitlib.sim.informers import InformerFactory
-from kitlib.sim.kubelet.fleet import Fleet
-from kitlib.sim.kubelet.server import KubeletConnector
-from kitlib.sim.network import Fabric
 from kitlib.sim.registry import catalog
 from kitlib.sim.registry.generic import Registry
 from kitlib.sim.registry.hooks import registry_hooks
 from kitlib.sim.remote import LoopTransport, SimulatorControl
-from kitlib.sim.scheduler import Scheduler
 from kitlib.sim.schema.builder import load_schema
 from kitlib.sim.store.persistence import Persistence
 from kitlib.sim.store.store import Store
 
+if TYPE_CHECKING:
+    from kitlib.sim.kubelet.fleet import Fleet
+    from kitlib.sim.network import Fabric
+
 log = logging.getLogger("kitlib.sim")
 PROFILES = ("fast", "realistic")
+
+#: The modules of everything that runs beside the API server.  Importing them is much of
+#: the start-up time, so they are imported in a worker thread once the API listens (its
+#: first answers need none of them); ``SimCluster._components`` then builds them.
+COMPONENT_MODULES = (
+    "kitlib.sim.kubelet.fleet", "kitlib.sim.kubelet.server", "kitlib.sim.network",
+    "kitlib.sim.scheduler", "kitlib.sim.controllers.deployment",
+    "kitlib.sim.controllers.endpoints", "kitlib.sim.controllers.endpointslice",
+    "kitlib.sim.controllers.garbagecollector", "kitlib.sim.controllers.namespace",
+    "kitlib.sim.controllers.nodelifecycle", "kitlib.sim.controllers.replicaset",
+    "kitlib.sim.controllers.replication", "kitlib.sim.controllers.serviceaccount",
+    "kitlib.sim.controllers.tainteviction",
+    # The API server's ways to the nodes (logs, exec, port-forward, proxy), which it
+    # imports on first use: ready before a first ``kubectl logs``.
+    "kitlib.sim.apiserver.logs", "kitlib.sim.apiserver.streaming",
+    "kitlib.sim.apiserver.portforward", "kitlib.sim.apiserver.proxy",
+)
+
+
+def import_components() -> None:
+    """Import ``COMPONENT_MODULES`` (safe in any thread; a no-op once done)."""
+    for name in COMPONENT_MODULES:
+        importlib.import_module(name)
 
 
 @dataclass(kw_only=True)
@@ -89,11 +103,11 @@ class SimCluster:
         self.control = Control(clock=self.clock, profile=self.config.profile,
                                seed=self.config.seed)
         # The API server's way to the kubelets (logs, exec, port-forward) and to the pod
-        # network (proxy), bound to them once they exist.
-        self.connector = KubeletConnector()
+        # network (proxy) is set once they exist (until then such requests get a 503).
         self.api = ApiContext(registry=self.registry, store=self.store, clock=self.clock,
                               resources=self.resources, schema_loader=load_schema,
-                              control=self.control, connector=self.connector)
+                              control=self.control)
+        self.connector: Any = None
         self.started_at: float | None = None
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -142,12 +156,6 @@ class SimCluster:
             # A seeded cluster restarted on its state file must not replay the random
             # choices (UIDs, name suffixes) it made before: continue from a new stream.
             self.clock.random.seed(f"{self.config.seed}/{self.store.rv}")
-        self.informers = InformerFactory(LocalClient(self.registry, manager="informers"))
-        self.context = Context(registry=self.registry, clock=self.clock,
-                               informers=self.informers, profile=self.config.profile)
-        self.components = self._components(self.context)
-        # Components registered their informer handlers when built: start informers first.
-        self._tasks = self.informers.start(loop) + [c.start(loop) for c in self.components]
         app = build_app(api=self.api, token=self.token)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
                                      shutdown_timeout=1.0)
@@ -159,17 +167,43 @@ class SimCluster:
         address = self._runner.addresses[0]
         self.port = address[1]
         self.started_at = time.monotonic()
+        # The API answers from here on; the loop stays free for it while the components'
+        # modules are imported in a worker thread.
+        await loop.run_in_executor(None, import_components)
+        self.informers = InformerFactory(LocalClient(self.registry, manager="informers"))
+        self.context = Context(registry=self.registry, clock=self.clock,
+                               informers=self.informers, profile=self.config.profile)
+        self.components = self._components(self.context)
+        # Components registered their informer handlers when built: start informers first.
+        self._tasks = self.informers.start(loop) + [c.start(loop) for c in self.components]
         # Load the API schema in the background: the first write needs it.
         loop.run_in_executor(None, load_schema)
 
     def _components(self, ctx: Context) -> list[Component]:
         """Everything that runs beside the API server, as on a real control plane."""
+        from kitlib.sim.controllers.deployment import DeploymentController
+        from kitlib.sim.controllers.endpoints import EndpointsController
+        from kitlib.sim.controllers.endpointslice import EndpointSliceController
+        from kitlib.sim.controllers.garbagecollector import GarbageCollector
+        from kitlib.sim.controllers.namespace import NamespaceController
+        from kitlib.sim.controllers.nodelifecycle import NodeLifecycleController
+        from kitlib.sim.controllers.replicaset import ReplicaSetController
+        from kitlib.sim.controllers.replication import ReplicationManager
+        from kitlib.sim.controllers.serviceaccount import ServiceAccountController
+        from kitlib.sim.controllers.tainteviction import TaintEvictionController
+        from kitlib.sim.kubelet.fleet import Fleet
+        from kitlib.sim.kubelet.server import KubeletConnector
+        from kitlib.sim.network import Fabric
+        from kitlib.sim.scheduler import Scheduler
+
         # The pod network, cluster DNS and kube-proxy's rules, following the informers.
-        self.fabric = Fabric.for_cluster(ctx)
+        self.fabric: Fabric = Fabric.for_cluster(ctx)
         # The nodes and their kubelets, whose pods join the network.
-        self.fleet = Fleet(ctx, nodes=self.config.nodes, network=self.fabric)
+        self.fleet: Fleet = Fleet(ctx, nodes=self.config.nodes, network=self.fabric)
         self.control.fleet = self.fleet                     # their failure injection
-        self.connector.bind(fleet=self.fleet, fabric=self.fabric)
+        connector = KubeletConnector()
+        connector.bind(fleet=self.fleet, fabric=self.fabric)
+        self.api.connector = self.connector = connector
         return [*self.fleet.components(), ServiceAccountController(ctx), NamespaceController(ctx),
                 DeploymentController(ctx),
                 ReplicaSetController(ctx),

@@ -26,9 +26,12 @@ def test_json_patch_body_is_a_list(http: Http, namespace: str) -> None:
         "application/json-patch+json")
     assert patched.status_code == 200, patched.text
     assert patched.json()["metadata"]["labels"] == {"app": "jp", "tier": "front"}
-    # kubectl apply --server-side migrates managedFields with such a patch.
-    live = http.get(f"{path}/jp").json()
-    migrated = http.patch(f"{path}/jp", [
+    # kubectl apply --server-side migrates managedFields with such a patch (on a ConfigMap:
+    # no kubelet writes to it between the read and the patch's "test").
+    cms = f"/api/v1/namespaces/{namespace}/configmaps"
+    http.post(cms, {"metadata": {"name": "jp"}, "data": {"a": "1"}})
+    live = http.get(f"{cms}/jp").json()
+    migrated = http.patch(f"{cms}/jp", [
         {"op": "test", "path": "/metadata/resourceVersion",
          "value": live["metadata"]["resourceVersion"]},
         {"op": "replace", "path": "/metadata/managedFields",

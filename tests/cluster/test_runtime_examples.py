@@ -165,13 +165,22 @@ def test_a_volume_outlives_the_container(core: client.CoreV1Api, sim: Any,
     assert "Ready to accept connections tcp" in logs(sim, namespace, "redis", "redis")
     assert exec_in(sim, namespace, "redis", "redis", "sh", "-c",
                    "echo Hello > /data/redis/test-file; echo mine > /tmp/scratch")[0] == 0
-    assert in_loop(sim, sim.cluster.fleet.crash_container, namespace, "redis", "redis", 1)
+    # SIGKILL from inside the container never reaches its PID 1.
+    assert exec_in(sim, namespace, "redis", "redis", "sh", "-c", "kill -9 1; echo $?") == (
+        0, "0\n", "")
+    assert status_of(core, namespace, "redis", "redis").restart_count == 0
+    # The tutorial's step: kill the redis server, PID 1, from a shell in its container.
+    assert exec_in(sim, namespace, "redis", "redis", "sh", "-c", "kill 1") == (0, "", "")
     wait_for(lambda: status_of(core, namespace, "redis", "redis").restart_count == 1 and
              state_of(core, namespace, "redis", "redis") == "running", what="restarted")
     assert exec_in(sim, namespace, "redis", "redis", "cat", "/data/redis/test-file") == (
         0, "Hello\n", "")
     code, _out, error = exec_in(sim, namespace, "redis", "redis", "cat", "/tmp/scratch")
     assert code == 1 and "No such file or directory" in error
+    finished = status_of(core, namespace, "redis", "redis").last_state.terminated
+    assert (finished.exit_code, finished.reason) == (0, "Completed")   # a clean shutdown
+    assert "Received SIGTERM scheduling shutdown" in logs(sim, namespace, "redis", "redis",
+                                                          previous=True)
 
 
 def test_an_unknown_image_fails_as_before(core: client.CoreV1Api, namespace: str) -> None:

@@ -11,9 +11,11 @@ from typing import Any
 from urllib.parse import quote
 
 from kitlib.sim.registry.base import ResourceType
-from kitlib.sim.registry.catalog import RESOURCES
+from kitlib.sim.registry.catalog import RESOURCES as CATALOG
 
 JSON = dict[str, Any]
+#: The kinds that hold objects (read-only customresourcedefinitions hold none to fuzz).
+RESOURCES = tuple(res for res in CATALOG if "create" in res.verbs)
 NAMESPACE = "fuzz"
 NAME = "fx"
 
@@ -40,6 +42,9 @@ BODIES: dict[str, JSON] = {
     "replicationcontrollers": {"spec": {"replicas": 1, "selector": {"app": "fx"},
                                         "template": _TEMPLATE}},
     "secrets": {"type": "Opaque", "stringData": {"password": "x"}},
+    "limitranges": {"spec": {"limits": [{"type": "Container", "max": {"cpu": "1"},
+                                         "default": {"cpu": "500m"}}]}},
+    "resourcequotas": {"spec": {"hard": {"pods": "10", "requests.cpu": "2"}}},
     "serviceaccounts": {"automountServiceAccountToken": False},
     "services": {"spec": {"selector": {"app": "fx"}, "ports": [{"port": 80, "name": "http"}]}},
     "deployments.apps": {"spec": _WORKLOAD},

@@ -141,9 +141,6 @@ def test_describe_namespace_head(kubectl: Kubectl, namespace: str) -> None:
                           "Status:       Active\n")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "the simulator serves no resourcequotas or limitranges: kubectl describe namespace "
-    "leaves out the 'No resource quota.' and 'No LimitRange resource.' lines"))
 def test_describe_namespace_quota_lines(kubectl: Kubectl, namespace: str) -> None:
     assert kubectl.ok("describe", "namespace", namespace) == (
         f"Name:         {namespace}\n"

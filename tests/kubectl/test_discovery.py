@@ -40,6 +40,8 @@ REAL_RESOURCES = {
     ("horizontalpodautoscalers", "autoscaling/v2"): ("hpa", "true", "HorizontalPodAutoscaler"),
     ("cronjobs", "batch/v1"): ("cj", "true", "CronJob"),
     ("jobs", "batch/v1"): ("", "true", "Job"),
+    ("customresourcedefinitions", "apiextensions.k8s.io/v1"):
+        ("crd,crds", "false", "CustomResourceDefinition"),
     ("leases", "coordination.k8s.io/v1"): ("", "true", "Lease"),
     ("endpointslices", "discovery.k8s.io/v1"): ("", "true", "EndpointSlice"),
     ("events", "events.k8s.io/v1"): ("ev", "true", "Event"),

@@ -163,17 +163,23 @@ def test_unknown_kind(kubectl: Kubectl, namespace: str, tmp_path: Path) -> None:
                    'ensure CRDs are installed first\n')
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "a kind missing from /openapi/v2 may be a custom resource: kubectl then lists "
-    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions, which the simulator does not "
-    "serve (404), so kubectl says 'failed to check CRD: failed to list CRDs: the server "
-    "could not find the requested resource' instead"))
 def test_unknown_kind_with_default_validation(kubectl: Kubectl, namespace: str,
                                               tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text("apiVersion: v1\nkind: Widget\nmetadata:\n  name: w\n")
     err = kubectl.fails("apply", "-f", "w.yaml", namespace=namespace, cwd=tmp_path)
     assert err == ('error: resource mapping not found for name: "w" namespace: "" from '
                    '"w.yaml": no matches for kind "Widget" in version "v1"\n'
+                   'ensure CRDs are installed first\n')
+
+
+def test_kind_with_a_typo_in_a_known_group(kubectl: Kubectl, namespace: str,
+                                          tmp_path: Path) -> None:
+    # kubectl lists the CRDs to tell a missing definition from a typo: none are served.
+    (tmp_path / "d.yaml").write_text("apiVersion: apps/v1\nkind: Deploymnt\nmetadata:\n"
+                                     "  name: web\n")
+    err = kubectl.fails("apply", "-f", "d.yaml", namespace=namespace, cwd=tmp_path)
+    assert err == ('error: resource mapping not found for name: "web" namespace: "" from '
+                   '"d.yaml": no matches for kind "Deploymnt" in version "apps/v1"\n'
                    'ensure CRDs are installed first\n')
 
 

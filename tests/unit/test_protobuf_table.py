@@ -18,7 +18,8 @@ from tests.unit.test_protobuf_kubectl import SNAPSHOTS
 def test_every_served_kind_and_subresource_body_has_a_message() -> None:
     table = field_table()
     for res in RESOURCES:
-        assert table.kind_message(res.api_version, res.kind), res.kind
+        if {"create", "update", "patch"} & set(res.verbs):      # a body to decode
+            assert table.kind_message(res.api_version, res.kind), res.kind
     for api_version, kind in (("v1", "Binding"), ("autoscaling/v1", "Scale"),
                               ("policy/v1", "Eviction"), ("v1", "DeleteOptions"),
                               ("apps/v1", "DeleteOptions"), ("meta.k8s.io/v1", "DeleteOptions"),

@@ -28,8 +28,8 @@ def apps_doc():
 def _refs(node, found):
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "$ref":
-                found.add(value)
+            if key == "$ref" and isinstance(value, str):
+                found.add(value)      # (JSONSchemaProps has a property named "$ref")
             else:
                 _refs(value, found)
     elif isinstance(node, list):
@@ -41,7 +41,8 @@ def _refs(node, found):
 def test_index_lists_every_group_version_with_a_content_hash():
     index = openapi.v3_index(resources=RESOURCES)
     assert set(index["paths"]) == {"api/v1", "apis/apps/v1", "apis/coordination.k8s.io/v1",
-                                   "apis/discovery.k8s.io/v1", "apis/events.k8s.io/v1"}
+                                   "apis/discovery.k8s.io/v1", "apis/events.k8s.io/v1",
+                                   "apis/apiextensions.k8s.io/v1"}
     url = index["paths"]["apis/apps/v1"]["serverRelativeURL"]
     doc = openapi.v3_group_version(group="apps", version="v1", resources=RESOURCES)
     assert url == f"/openapi/v3/apis/apps/v1?hash={doc.hash}"

@@ -126,3 +126,7 @@ class NodeConnector(Protocol):
         endpoint of ``services/NAME:PORT`` (``resource``: pods or services).  Raises the
         API's StatusError for what the resource's location forbids (no endpoints, no pod
         IP) and NodeError with Go's dial error text when nothing answers."""
+
+    async def kubelet_http(self, *, node: str, request: ProxiedRequest) -> ProxiedResponse:
+        """One HTTP exchange with the kubelet of ``node`` on its port 10250
+        (``nodes/NAME/proxy/PATH``); NodeError when the kubelet does not answer."""

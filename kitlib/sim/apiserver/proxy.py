@@ -1,5 +1,6 @@
 """``services/NAME[:PORT]/proxy/PATH`` and ``pods/NAME[:PORT]/proxy/PATH``: HTTP through
-the API server to a pod.
+the API server to a pod; ``nodes/NAME/proxy/PATH``: to the node's kubelet (its
+``/healthz``, ``/pods``, ``/configz``: see ``kitlib.sim.kubelet.httpapi``).
 
 The API server is on the cluster network: a service proxy picks one ready endpoint of the
 Service (from its Endpoints, not through the ClusterIP) and a pod proxy dials the pod's
@@ -92,16 +93,13 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
                 info: paths.RequestInfo) -> web.StreamResponse:
     if request.method not in METHODS:
         raise errors.MethodNotAllowed()
-    if res.plural not in ("services", "pods"):          # nodes/NAME/proxy: the kubelet's
-        api.storage(res).get(namespace=info.namespace, name=info.name.split(":")[0])
-        raise errors.StatusError(f"the proxy subresource of {res.plural} is not available "
-                                 f"on the simulated cluster", code=503,
-                                 reason="ServiceUnavailable")
     split = split_scheme_name_port(info.name)
     if split is None:
-        kind = "service" if res.plural == "services" else "pod"
+        kind = {"services": "service", "pods": "pod"}.get(res.plural, "node")
         raise errors.BadRequest(f"invalid {kind} request {go_quote(info.name)}")
     scheme, name, port = split
+    if res.plural == "nodes":                           # the node's kubelet (port 10250)
+        api.storage(res).get(namespace=None, name=name)
     location = backend_path(request, info)
     raw_query = request.rel_url.raw_query_string
     if not location and request.method in ("GET", "HEAD"):
@@ -118,13 +116,16 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
     target = quote(outgoing, safe="/$&+,:;=@") + (f"?{raw_query}" if raw_query else "")
     body = await request.read()
     connector = podlocation.connector_of(api)
+    outgoing_request = ProxiedRequest(method=request.method, target=target,
+                                      headers=tuple(headers), body=body, host=request.host,
+                                      client_ip=request.remote or "")
     try:
-        answer = await connector.proxy_http(
-            resource=res.plural, namespace=info.namespace or "", name=name, port=port,
-            scheme=scheme, request=ProxiedRequest(method=request.method, target=target,
-                                                  headers=tuple(headers), body=body,
-                                                  host=request.host,
-                                                  client_ip=request.remote or ""))
+        if res.plural == "nodes":
+            answer = await connector.kubelet_http(node=name, request=outgoing_request)
+        else:
+            answer = await connector.proxy_http(
+                resource=res.plural, namespace=info.namespace or "", name=name, port=port,
+                scheme=scheme, request=outgoing_request)
     except NodeError as err:
         raise errors.StatusError(f"error trying to reach service: {err.message}", code=503,
                                  reason="ServiceUnavailable") from None

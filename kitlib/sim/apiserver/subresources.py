@@ -12,8 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from kitlib.sim.apiserver import (decoding, logs, objects, paths, portforward, proxy,
-                                  streaming)
+from kitlib.sim.apiserver import decoding, objects, paths, tokenrequest
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.apiserver.patching import patch_transform
 from kitlib.sim.apiserver.respond import respond, success_status
@@ -49,19 +48,22 @@ async def serve(request: web.Request, api: ApiContext, res: ResourceType,
         return await evict(request, api, res, info)
     elif sub == "finalize" and method == "PUT":
         return await finalize(request, api, res, info)
+    # The ways to a node (logs, exec, port-forward, proxy) are imported on first use: the
+    # server answers sooner after its start without them (SPDY, WebSockets, the network).
     elif sub == "log":
+        from kitlib.sim.apiserver import logs
         return await logs.serve(request, api, res, info)
     elif sub in ("exec", "attach"):
+        from kitlib.sim.apiserver import streaming
         return await streaming.serve(request, api, res, info, action=sub)
     elif sub == "portforward":
+        from kitlib.sim.apiserver import portforward
         return await portforward.serve(request, api, res, info)
     elif sub == "proxy":
+        from kitlib.sim.apiserver import proxy
         return await proxy.serve(request, api, res, info)
     elif sub == "token":
-        raise errors.NotFound(resource=res.plural, name=info.name) if \
-            api.storage(res).find(namespace=info.namespace, name=info.name) is None else \
-            errors.StatusError(f"the {sub} subresource is not available on the simulated "
-                               f"cluster yet", code=503, reason="ServiceUnavailable")
+        return await tokenrequest.serve(request, api, res, info)
     raise errors.MethodNotAllowed()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kitlib.sim.runtime.interface import ExitStatus, Image, PodSandbox
+from kitlib.sim.store.records import Record
 
 JSON = dict[str, Any]
 ALIVE = ("running", "stopping")
@@ -71,13 +72,15 @@ class ContainerBook:
         self.probe_tasks.clear()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, init=False)
 class PodBook:
     uid: str
     namespace: str
     name: str
-    pod: JSON
     containers: list[ContainerBook]
+    #: The newest version of the pod seen; parsed (``pod``) only while the worker works,
+    #: so 10,000 sleeping workers hold the store's packed record, not 10,000 parsed pods.
+    source: Record | None = None
     admitted: bool = False
     volumes: str = "pending"        # pending | mounted | failed
     error: str = ""                 # the last failure's text (a volume that did not mount)
@@ -88,6 +91,30 @@ class PodBook:
     removing: bool = False
     gone: bool = False
     initialized: bool = False       # a regular container has started at least once
+
+    def __init__(self, *, uid: str, namespace: str, name: str, containers: list[ContainerBook],
+                 pod: JSON | None = None, source: Record | None = None) -> None:
+        self.uid, self.namespace, self.name = uid, namespace, name
+        self.containers = containers
+        self.source = source
+        self._pod = pod
+
+    @property
+    def pod(self) -> JSON:
+        """The pod (without managedFields and container statuses: the kubelet makes its
+        own); parsed from ``source`` when first needed after ``release``."""
+        if self._pod is None:
+            self._pod = slim(self.source.object()) if self.source is not None else {}
+        return self._pod
+
+    def see(self, record: Record, pod: JSON) -> None:
+        """A newer version: ``record``, parsed (and slimmed) as ``pod``."""
+        self.source, self._pod = record, pod
+
+    def release(self) -> None:
+        """Drop the parsed pod (it is parsed again from ``source`` when needed)."""
+        if self.source is not None:
+            self._pod = None
 
     @property
     def spec(self) -> JSON:
@@ -117,6 +144,17 @@ class PodBook:
 
     def regular_books(self) -> list[ContainerBook]:
         return [c for c in self.containers if c.kind == "regular"]
+
+
+def slim(pod: JSON) -> JSON:
+    """The pod as a worker reads it: without what it never reads (managedFields, the
+    container statuses it computes itself)."""
+    pod.get("metadata", {}).pop("managedFields", None)
+    status = pod.get("status")
+    if isinstance(status, dict):
+        for key in ("containerStatuses", "initContainerStatuses"):
+            status.pop(key, None)
+    return pod
 
 
 def new_books(pod: JSON) -> list[ContainerBook]:

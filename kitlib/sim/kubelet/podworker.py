@@ -16,6 +16,8 @@ import logging
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from kitlib.sim.kubelet import books as bk
 from kitlib.sim.kubelet.actions import VERBS_BY_NAME, ActionError
 from kitlib.sim.kubelet.books import ContainerBook, PodBook
@@ -40,27 +42,30 @@ class PodWorker:
         self.kubelet = kubelet
         pod = record.object()
         saved = dict(pod.get("status") or {})      # what a kubelet wrote before, if any
-        pod = _slim(pod)
+        pod = bk.slim(pod)
         meta = pod["metadata"]
         self.book = PodBook(uid=meta.get("uid", ""), namespace=record.namespace,
-                            name=record.name, pod=pod, containers=bk.new_books(pod))
+                            name=record.name, pod=pod, source=record,
+                            containers=bk.new_books(pod))
         self.plan: dict[tuple[str, str], tuple[Stage, Subject, float]] = {}
         self.finished = False
-        self.published: JSON | None = None
+        #: The last status handed over to the status manager, as JSON.
+        self.published: bytes | None = None
         self._wake: asyncio.Future[None] | None = None
         self._poked = False
         self._changes = 0                   # bumped whenever the books may have changed
-        self._status: tuple[int, JSON] | None = None
+        #: The status as of ``_changes``: parsed while working, JSON while asleep.
+        self._status: tuple[int, JSON | bytes] | None = None
         self._saved: JSON | None = saved if restore(self, saved) else None
 
     # --- what the kubelet tells it ------------------------------------------------------
 
     def update(self, record: Record) -> bool:
         """A new version of the pod; False if the record is another pod of the same name."""
-        pod = _slim(record.object())
+        pod = bk.slim(record.object())
         if (pod.get("metadata") or {}).get("uid") != self.book.uid:
             return False
-        self.book.pod = pod
+        self.book.see(record, pod)
         specs = {c.get("name"): c for c in (pod.get("spec") or {}).get("initContainers") or []}
         specs.update({c.get("name"): c for c in (pod.get("spec") or {}).get("containers") or []})
         for book in self.book.containers:
@@ -110,6 +115,7 @@ class PodWorker:
                     await alive.wait()
                 await self.step()
                 if not self.finished:
+                    self._release()
                     await self._sleep()
         except asyncio.CancelledError:
             raise
@@ -243,12 +249,25 @@ class PodWorker:
 
     # --- status -----------------------------------------------------------------------------
 
+    def _release(self) -> None:
+        """Asleep, a worker holds no parsed objects: 10,000 of them add up."""
+        self.book.release()
+        if self._status is not None and not isinstance(self._status[1], bytes):
+            encoded = orjson.dumps(self._status[1])
+            if encoded == self.published:
+                encoded = self.published            # one copy
+            self._status = (self._status[0], encoded)
+
     def status(self, now: float | None = None) -> JSON:
         """The kubelet's part of the pod's status, as the books describe it now."""
-        if self._status is not None and self._status[0] == self._changes:
-            return self._status[1]
+        cached = self._status
+        if cached is not None and cached[0] == self._changes:
+            if isinstance(cached[1], bytes):
+                self._status = cached = (cached[0], orjson.loads(cached[1]))
+            return cached[1]
         pod = self.book
-        previous = (self.published or pod.pod.get("status") or {}).get("conditions") or []
+        previous = (orjson.loads(self.published) if self.published is not None else
+                    pod.pod.get("status") or {}).get("conditions") or []
         status = pod_status(pod, node_ip=self.kubelet.identity.internal_ip,
                             terminal=pod.deleting and not bk.alive(pod),
                             now=self.kubelet.clock.timestamp(), previous=previous)
@@ -260,27 +279,17 @@ class PodWorker:
         if not self.book.admitted or self.book.gone:
             return
         status = self.status()
+        encoded = orjson.dumps(status)
         if self._saved is not None:
             saved, self._saved = self._saved, None
             if merge_status(saved, status) == saved:
-                self.published = status         # restored as it was: nothing to write
+                self.published = encoded        # restored as it was: nothing to write
         if final:
-            self.published = status
+            self.published = encoded
             await self.kubelet.status_manager.flush(self, status)
-        elif status != self.published:
-            self.published = status
+        elif encoded != self.published:
+            self.published = encoded
             self.kubelet.status_manager.set(self, status)
-
-
-def _slim(pod: JSON) -> JSON:
-    """The pod as a worker keeps it: without what it never reads (managedFields, the
-    container statuses it computes itself), a fraction of the size for 10,000 pods."""
-    pod.get("metadata", {}).pop("managedFields", None)
-    status = pod.get("status")
-    if isinstance(status, dict):
-        for key in ("containerStatuses", "initContainerStatuses"):
-            status.pop(key, None)
-    return pod
 
 
 def _render(text: str, variables: dict[str, str]) -> str:

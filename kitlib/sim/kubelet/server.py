@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator
 from kitlib.sim.apiserver.connector import (ByteStream, ExecStartError, LogOptions,
                                             NodeError, ProxiedRequest, ProxiedResponse,
                                             StreamSession)
+from kitlib.sim.kubelet import httpapi
 from kitlib.sim.kubelet.node import KUBELET_PORT
 from kitlib.sim.kubelet.runtimeio import RuntimeIO
 from kitlib.sim.network.api import HttpRequest, NetError
@@ -200,6 +201,9 @@ class KubeletConnector:
                 f'namespace "{sandbox_id}", IPv4: dial tcp4 127.0.0.1:{port}: connect: '
                 f'connection refused IPv6 dial tcp6 [::1]:{port}: connect: connection '
                 f'refused ') from None
+
+    async def kubelet_http(self, *, node: str, request: ProxiedRequest) -> ProxiedResponse:
+        return httpapi.serve(self._kubelet(node), request)
 
     async def proxy_http(self, *, resource: str, namespace: str, name: str, port: str,
                          scheme: str, request: ProxiedRequest) -> ProxiedResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 #: Go's ErrFormatWrong: the text learners see for a malformed quantity.
@@ -44,7 +45,7 @@ class Quantity:
     format: str = DECIMAL_SI
 
     def __str__(self) -> str:
-        return _canonical(self.value, self.format)
+        return _printed(self.value, self.format)
 
     def __lt__(self, other: Quantity) -> bool:
         return self.value < other.value
@@ -85,7 +86,7 @@ class Quantity:
 
     def round_up(self, scale: int) -> Quantity:
         """Quantity.RoundUp(scale): round away from zero to a multiple of 10**scale."""
-        unit = Fraction(10) ** scale
+        unit = _power_of_ten(scale)
         steps = abs(self.value) / unit
         if steps.denominator == 1:
             return self
@@ -105,6 +106,15 @@ def parse_quantity(raw: Any) -> Quantity:
         text = raw.strip()
     else:
         raise QuantityError(FORMAT_ERROR)
+    return _parse_text(text)
+
+
+# Every pod's requests and limits are parsed several times (defaulting, validation, QoS,
+# scheduling) and there are few distinct texts: the parse is remembered.  A Quantity is
+# immutable, so sharing one is safe; texts that fail are not remembered (lru_cache keeps
+# no exceptions).
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Quantity:
     if not text:
         raise QuantityError(FORMAT_ERROR)
     positive, num, denom, suffix = _split(text)
@@ -168,6 +178,17 @@ def _split(text: str) -> tuple[bool, str, str, str]:
     if pos != end:
         raise QuantityError(FORMAT_ERROR)
     return positive, num, denom, text[suffix_start:]
+
+
+@lru_cache(maxsize=64)
+def _power_of_ten(scale: int) -> Fraction:
+    return Fraction(10) ** scale
+
+
+@lru_cache(maxsize=4096)
+def _printed(value: Fraction, fmt: str) -> str:
+    """``_canonical``, remembered: the same few amounts are printed over and over."""
+    return _canonical(value, fmt)
 
 
 def _remove_factors(value: int, base: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from kitlib.sim.machinery.errors import BadRequest, invalid
-from kitlib.sim.printers import cluster, events, nodes, pods, services, workloads
+from kitlib.sim.printers import cluster, events, nodes, pods, quota, services, workloads
 from kitlib.sim.printers.default import DEFAULT
 from kitlib.sim.printers.table import Column, Printer, Row, build_table
 
@@ -44,6 +44,9 @@ PRINTERS: dict[tuple[str, str], Printer] = {
     ("", "secrets"): cluster.SECRETS,
     ("", "serviceaccounts"): cluster.SERVICE_ACCOUNTS,
     ("coordination.k8s.io", "leases"): cluster.LEASES,
+    ("", "resourcequotas"): quota.RESOURCE_QUOTAS,
+    ("", "limitranges"): quota.LIMIT_RANGES,
+    ("apiextensions.k8s.io", "customresourcedefinitions"): quota.CUSTOM_RESOURCE_DEFINITIONS,
 }
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 
+from kitlib.sim.registry.apiextensions.customresourcedefinition import (
+    READ_ONLY_VERBS, CustomResourceDefinitionStrategy)
 from kitlib.sim.registry.apps.deployment import DeploymentStrategy
 from kitlib.sim.registry.apps.replicaset import ReplicaSetStrategy
 from kitlib.sim.registry.base import ResourceType
@@ -15,10 +17,12 @@ from kitlib.sim.registry.coordination.lease import LeaseStrategy
 from kitlib.sim.registry.core.configmap import ConfigMapStrategy
 from kitlib.sim.registry.core.endpoints import EndpointsStrategy
 from kitlib.sim.registry.core.event import EventStrategy
+from kitlib.sim.registry.core.limitrange import LimitRangeStrategy
 from kitlib.sim.registry.core.namespace import NamespaceStrategy
 from kitlib.sim.registry.core.node import NodeStrategy
 from kitlib.sim.registry.core.pod import PodStrategy
 from kitlib.sim.registry.core.replicationcontroller import ReplicationControllerStrategy
+from kitlib.sim.registry.core.resourcequota import ResourceQuotaStrategy
 from kitlib.sim.registry.core.secret import SecretStrategy
 from kitlib.sim.registry.core.service import ServiceStrategy
 from kitlib.sim.registry.core.serviceaccount import ServiceAccountStrategy
@@ -42,6 +46,9 @@ def build(*, rng: random.Random | None = None) -> tuple[ResourceType, ...]:
                      strategy=EndpointsStrategy()),
         ResourceType(group="", version="v1", kind="Event", plural="events", singular="event",
                      namespaced=True, short_names=("ev",), strategy=EventStrategy()),
+        ResourceType(group="", version="v1", kind="LimitRange", plural="limitranges",
+                     singular="limitrange", namespaced=True, short_names=("limits",),
+                     strategy=LimitRangeStrategy()),
         ResourceType(group="", version="v1", kind="Namespace", plural="namespaces",
                      singular="namespace", namespaced=False, short_names=("ns",),
                      subresources=("finalize", "status"),
@@ -59,6 +66,9 @@ def build(*, rng: random.Random | None = None) -> tuple[ResourceType, ...]:
                      plural="replicationcontrollers", singular="replicationcontroller",
                      namespaced=True, short_names=("rc",), categories=ALL,
                      subresources=("scale", "status"), strategy=ReplicationControllerStrategy()),
+        ResourceType(group="", version="v1", kind="ResourceQuota", plural="resourcequotas",
+                     singular="resourcequota", namespaced=True, short_names=("quota",),
+                     subresources=("status",), strategy=ResourceQuotaStrategy()),
         ResourceType(group="", version="v1", kind="Secret", plural="secrets", singular="secret",
                      namespaced=True, strategy=SecretStrategy()),
         ResourceType(group="", version="v1", kind="ServiceAccount", plural="serviceaccounts",
@@ -77,6 +87,12 @@ def build(*, rng: random.Random | None = None) -> tuple[ResourceType, ...]:
         ResourceType(group="apps", version="v1", kind="ReplicaSet", plural="replicasets",
                      singular="replicaset", namespaced=True, short_names=("rs",), categories=ALL,
                      subresources=("scale", "status"), strategy=ReplicaSetStrategy()),
+        # Read-only: kubectl lists it to tell a missing CRD from a typo in a kind.
+        ResourceType(group="apiextensions.k8s.io", version="v1",
+                     kind="CustomResourceDefinition", plural="customresourcedefinitions",
+                     singular="customresourcedefinition", namespaced=False,
+                     short_names=("crd", "crds"), categories=("api-extensions",),
+                     verbs=READ_ONLY_VERBS, strategy=CustomResourceDefinitionStrategy()),
         ResourceType(group="coordination.k8s.io", version="v1", kind="Lease", plural="leases",
                      singular="lease", namespaced=True, strategy=LeaseStrategy()),
         ResourceType(group="discovery.k8s.io", version="v1", kind="EndpointSlice",
@@ -93,8 +109,8 @@ def build(*, rng: random.Random | None = None) -> tuple[ResourceType, ...]:
 RESOURCES: tuple[ResourceType, ...] = build()
 
 #: API groups in the order a real server lists them in discovery.
-GROUP_ORDER: tuple[str, ...] = ("", "apps", "events.k8s.io", "coordination.k8s.io",
-                                "discovery.k8s.io")
+GROUP_ORDER: tuple[str, ...] = ("", "apps", "events.k8s.io", "apiextensions.k8s.io",
+                                "coordination.k8s.io", "discovery.k8s.io")
 
 
 def by_group_version() -> dict[tuple[str, str], list[ResourceType]]:

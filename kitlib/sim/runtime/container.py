@@ -23,6 +23,8 @@ from kitlib.sim.runtime.sandbox import PodState
 from kitlib.sim.runtime.streams import Pipe
 from kitlib.sim.runtime.task import Task
 
+#: Signals that ask a process to stop (what the simulated programs hear as ``terminated``).
+STOPPING_SIGNALS = frozenset({"TERM", "INT", "QUIT"})
 
 @dataclass(eq=False)
 class Container:
@@ -55,6 +57,26 @@ class Container:
     @property
     def running(self) -> bool:
         return self.state == "running"
+
+    def signal(self, pid: int, name: str) -> bool:
+        """kill(2) from inside the container: deliver signal ``name`` (``TERM``, ``KILL``,
+        ...) to process ``pid``; False when no such process runs.
+
+        SIGTERM, SIGINT and SIGQUIT ask a program to stop and it decides (redis and nginx
+        shut down, a shell without a trap ignores it).  The container's PID 1 never gets a
+        SIGKILL sent from inside its own PID namespace, and ignores what it has no handler
+        for; an exec'd process dies of SIGKILL."""
+        if pid == 1:
+            target = self.task if self.running else None
+        else:
+            target = next((t for t in self.execs if t.ctx.pid == pid), None)
+        if target is None or not target.running:
+            return False
+        if name in STOPPING_SIGNALS:
+            target.terminate()
+        elif name == "KILL" and pid != 1:
+            target.kill()
+        return True
 
     @property
     def name(self) -> str:

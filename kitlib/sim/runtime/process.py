@@ -81,7 +81,11 @@ class ProcessContext:
     #: to run with a copy of the context whose ``argv`` is the one returned.  Raises FsError
     #: (ENOENT: not found; EACCES: not executable).  Set by the runtime.
     find_program: ProgramFinder | None = None
+    #: kill(2) in the container's PID namespace: ``send_signal(pid, "TERM") -> bool``,
+    #: False when no such process runs.  Set by the runtime.
+    send_signal: SignalSender | None = None
 
 
 Program = Callable[[ProcessContext], Awaitable[int]]
 ProgramFinder = Callable[[list[str], ProcessContext], tuple[Program, list[str]]]
+SignalSender = Callable[[int, str], bool]

@@ -234,7 +234,8 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
                               cwd=container.cwd,
                               fs=container.fs, net=streams.pop("net", container.net),
                               clock=self.clock, hostname=container.pod.sandbox.hostname,
-                              limits=limits, find_program=container.launcher.find, **streams)
+                              limits=limits, find_program=container.launcher.find,
+                              send_signal=container.signal, **streams)
 
     def start_container(self, container_id: str) -> float:
         container = self._get(container_id)

@@ -53,16 +53,19 @@ def _walk_object(data: Any, obj: ObjectType, path: str, schema: Schema,
                  duplicates: dict[int, list[str]], sorted_keys: bool, out: list[str]) -> None:
     if not isinstance(data, dict):
         return
-    dupes = duplicates.get(id(data), ())
+    dupes = duplicates.get(id(data), ()) if duplicates else ()
+    fields = obj.fields
     for key in (sorted(data) if sorted_keys else data):
-        child = f"{path}.{key}" if path else key
-        field = obj.fields.get(key)
+        field = fields.get(key)
         if field is None:
-            out.append(f'unknown field "{child}"')
+            out.append(f'unknown field "{path}.{key}"' if path else f'unknown field "{key}"')
             continue
-        if key in dupes:
-            out.append(f'duplicate field "{child}"')
-        _walk_value(data[key], field.type, child, schema, duplicates, sorted_keys, out)
+        value = data[key]
+        if key in dupes or isinstance(value, (dict, list)):   # nothing below a scalar
+            child = f"{path}.{key}" if path else key
+            if key in dupes:
+                out.append(f'duplicate field "{child}"')
+            _walk_value(value, field.type, child, schema, duplicates, sorted_keys, out)
 
 
 def _walk_value(value: Any, t: TypeRef, path: str, schema: Schema,
@@ -95,10 +98,13 @@ def prune_unknown_fields(obj: Any, *, schema: Schema, type_name: str) -> None:
 def _prune_object(data: Any, obj: ObjectType, schema: Schema) -> None:
     if not isinstance(data, dict):
         return
-    for key in [k for k in data if k not in obj.fields]:
+    fields = obj.fields
+    unknown = [k for k in data if k not in fields]
+    for key in unknown:
         del data[key]
     for key, value in data.items():
-        _prune_value(value, obj.fields[key].type, schema)
+        if isinstance(value, (dict, list)):            # nothing to prune in a scalar
+            _prune_value(value, fields[key].type, schema)
 
 
 def _prune_value(value: Any, t: TypeRef, schema: Schema) -> None:
@@ -175,7 +181,7 @@ def type_errors(obj: Any, *, schema: Schema, type_name: str,
     out: list[str] = []
     root = schema.types.get(type_name)
     if root is not None and isinstance(obj, dict):
-        _check_object(obj, root, [], schema, sorted_keys, out)
+        _check_object(obj, root, (), schema, sorted_keys, out)
     return out
 
 
@@ -211,61 +217,80 @@ def go_type_name(t: TypeRef, owner: str = "", field: str = "") -> str:
             "integer": t.format or "int32", "object": "interface {}"}.get(t.name, "string")
 
 
-def _check_object(data: dict[str, Any], obj: ObjectType, path: list[str], schema: Schema,
+# Every create and update is checked here, so the walk does little per value: the names
+# an error needs (the Go struct, the field path) are only worked out for an error.
+
+def _check_object(data: Any, obj: ObjectType, path: tuple[str, ...], schema: Schema,
                   sorted_keys: bool, out: list[str]) -> None:
+    fields = obj.fields
     for key in (sorted(data) if sorted_keys else data):
-        field = obj.fields.get(key)
+        field = fields.get(key)
         if field is not None:
-            _check_field(data[key], field, obj, path + [key], schema, sorted_keys, out)
+            value = data[key]
+            if value is not None:                      # null leaves the zero value
+                _check_value(value, field.type, obj, field.json_name, path, key, schema,
+                             sorted_keys, out)
 
 
-def _check_field(value: Any, field: Field, owner: ObjectType, path: list[str],
-                 schema: Schema, sorted_keys: bool, out: list[str]) -> None:
+def _unmarshal(value_desc: str, owner: ObjectType, path: tuple[str, ...], key: str,
+               go_type: str) -> str:
     struct = owner.name.rsplit(".", 1)[1]
-    _check_value(value, field.type, struct, owner.name, field.json_name, path, schema,
-                 sorted_keys, out)
-
-
-def _unmarshal(value_desc: str, struct: str, path: list[str], go_type: str) -> str:
     return (f"json: cannot unmarshal {value_desc} into Go struct field "
-            f"{struct}.{'.'.join(path)} of type {go_type}")
+            f"{struct}.{'.'.join((*path, key))} of type {go_type}")
 
 
-def _check_value(value: Any, t: TypeRef, struct: str, owner: str, field: str,
-                 path: list[str], schema: Schema, sorted_keys: bool, out: list[str]) -> None:
+def _check_value(value: Any, t: TypeRef, owner: ObjectType, field: str,
+                 path: tuple[str, ...], key: str, schema: Schema, sorted_keys: bool,
+                 out: list[str]) -> None:
+    """Check ``value`` of field ``field`` of ``owner``, at ``path`` + ``key`` (Go's paths
+    name no list index or map key, so list items and map values share their field's)."""
     if value is None:
         return                                         # null leaves the zero value
-    kind = _json_kind(value)
-    if isinstance(t, ScalarType) and t.ref:
-        problem = _custom_unmarshal(value, t)
+    if isinstance(t, ScalarType):
+        if t.ref:
+            problem = _custom_unmarshal(value, t)
+            if problem:
+                out.append(problem)
+            return
+        if t.name == "string" and type(value) is str:
+            return
+        problem = _scalar_problem(value, _json_kind(value), t)
         if problem:
-            out.append(problem)
+            out.append(_unmarshal(problem, owner, path, key,
+                                  go_type_name(t, owner.name, field)))
         return
     if isinstance(t, RefType):
-        target = schema.types.get(t.name)
-        if kind != "object":
-            out.append(_unmarshal(kind, struct, path, go_type_name(t, owner, field)))
-        elif target is not None:
-            _check_object(value, target, path, schema, sorted_keys, out)
+        if type(value) is dict or _json_kind(value) == "object":
+            target = schema.types.get(t.name)
+            if target is not None:
+                _check_object(value, target, (*path, key), schema, sorted_keys, out)
+        else:
+            out.append(_unmarshal(_json_kind(value), owner, path, key,
+                                  go_type_name(t, owner.name, field)))
         return
     if isinstance(t, ArrayType):
-        if kind != "array":
-            out.append(_unmarshal(kind, struct, path, go_type_name(t, owner, field)))
+        if not isinstance(value, list):
+            out.append(_unmarshal(_json_kind(value), owner, path, key,
+                                  go_type_name(t, owner.name, field)))
             return
+        items = t.items
         for item in value:
-            _check_value(item, t.items, struct, owner, field, path, schema, sorted_keys, out)
+            if item is not None:
+                _check_value(item, items, owner, field, path, key, schema, sorted_keys, out)
         return
     if isinstance(t, MapType):
-        if kind != "object":
-            out.append(_unmarshal(kind, struct, path, go_type_name(t, owner, field)))
+        if not (type(value) is dict or _json_kind(value) == "object"):
+            out.append(_unmarshal(_json_kind(value), owner, path, key,
+                                  go_type_name(t, owner.name, field)))
             return
-        for key in (sorted(value) if sorted_keys else value):
-            _check_value(value[key], t.values, struct, owner, field, path, schema,
-                         sorted_keys, out)
+        values = t.values
+        for name in (sorted(value) if sorted_keys else value):
+            _check_value(value[name], values, owner, field, path, key, schema, sorted_keys,
+                         out)
         return
-    problem = _scalar_problem(value, kind, t)
+    problem = _scalar_problem(value, _json_kind(value), t)
     if problem:
-        out.append(_unmarshal(problem, struct, path, go_type_name(t, owner, field)))
+        out.append(_unmarshal(problem, owner, path, key, go_type_name(t, owner.name, field)))
 
 
 def _scalar_problem(value: Any, kind: str, t: ScalarType) -> str:

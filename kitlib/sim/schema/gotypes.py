@@ -24,6 +24,7 @@ PACKAGES: dict[str, str] = {
     "autoscaling": "io.k8s.api.autoscaling.v1",
     "policy": "io.k8s.api.policy.v1",
     "authentication.k8s.io": "io.k8s.api.authentication.v1",
+    "apiextensions.k8s.io": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
 }
 
 #: Client class-name prefixes that name the API group where two groups share a kind.
@@ -34,6 +35,7 @@ CLASS_PREFIXES: dict[str, str] = {
     "AuthenticationV1": "io.k8s.api.authentication.v1",
     "StorageV1": "io.k8s.api.storage.v1",
     "RbacV1": "io.k8s.api.rbac.v1",
+    "ApiextensionsV1": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
 }
 
 #: Client classes for k8s.io/apimachinery's meta/v1 types (they carry no prefix).
@@ -110,6 +112,9 @@ QUANTITIES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     _C + "ContainerStatus": ("allocatedResources",),
     _C + "EmptyDirVolumeSource": ("sizeLimit",),
     _C + "ResourceFieldSelector": ("divisor",),
+    _C + "ResourceQuotaSpec": ("hard",),
+    _C + "ResourceQuotaStatus": ("hard", "used"),
+    _C + "LimitRangeItem": ("default", "defaultRequest", "max", "maxLimitRequestRatio", "min"),
 }.items()}
 
 #: metav1.MicroTime fields (every other datetime is a metav1.Time).

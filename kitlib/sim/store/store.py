@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from kitlib.sim.machinery.errors import Gone, InternalError
 from kitlib.sim.machinery.labels import LabelSelector
 from kitlib.sim.store.committer import Committer
+from kitlib.sim.store.packing import HOT, Packer
 from kitlib.sim.store.persistence import Persistence, Write
 from kitlib.sim.store.records import JSON, Event, Record, make_record, with_rv
 from kitlib.sim.store.watch import Watcher
@@ -41,7 +42,8 @@ FieldsFor = Callable[[str, JSON], dict[str, str]]
 
 
 class Store:
-    def __init__(self, *, persistence: Persistence | None = None, window: int = WINDOW) -> None:
+    def __init__(self, *, persistence: Persistence | None = None, window: int = WINDOW,
+                 hot: int = HOT) -> None:
         self.persistence = persistence
         self.window_size = window
         self.rv = 0
@@ -66,6 +68,9 @@ class Store:
         self.clock: Clock | None = None
         self._swept_at = 0.0
         self._window_bytes: dict[str, int] = {}      # resource -> size of its events' objects
+        #: Records written lately, packed once they went cold (see ``packing``).
+        self._packer = Packer(hot=hot)
+        self._pack_scheduled = False
 
     # --- start-up -----------------------------------------------------------------------
 
@@ -80,8 +85,10 @@ class Store:
             record = make_record(obj, rv=int(obj["metadata"]["resourceVersion"]),
                                  fields=fields_for(resource, obj))
             self._put(resource, record)
+            self._packer.add(resource, record)
             count += 1
         self.rv = self._start_rv = self._settled_rv = rv
+        self._schedule_pack()
         return count
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -215,13 +222,15 @@ class Store:
         self._pending_events.append(event)
         window = self._windows.setdefault(resource, deque())
         window.append(event)
-        self._window_bytes[resource] = self._window_bytes.get(resource, 0) + len(record.raw)
+        self._window_bytes[resource] = self._window_bytes.get(resource, 0) + record.size
+        self._packer.add(resource, record)
         self._trim(resource, window, now)
         if now - self._swept_at >= 1.0:     # quiet resources age too, checked once a second
             self._swept_at = now
             for other, events in self._windows.items():
                 self._trim(other, events, now)
         self._schedule_flush()
+        self._schedule_pack()
 
     def _trim(self, resource: str, window: deque[Event], now: float) -> None:
         """Forget the events a resumed watch may no longer ask for (see ``WINDOW``)."""
@@ -230,9 +239,33 @@ class Store:
         while len(window) > self.window_size or len(window) > WINDOW_LOWER and (
                 size > WINDOW_BYTES or self.clock is not None and window[0].at < oldest):
             gone = window.popleft()
-            size -= len(gone.record.raw)
+            size -= gone.record.size
             self._floor[resource] = gone.rv
         self._window_bytes[resource] = size
+
+    # --- packing cold records ------------------------------------------------------------
+
+    def _schedule_pack(self) -> None:
+        if self._pack_scheduled or not self._packer.behind:
+            return
+        if self._loop is None:
+            self._packer.pack(self._holds, limit=len(self._packer))
+            return
+        self._pack_scheduled = True
+        self._loop.call_soon(self._pack_batch)
+
+    def _pack_batch(self) -> None:
+        """One batch, then the next one in a later turn while the packer is behind."""
+        self._pack_scheduled = False
+        self._packer.pack(self._holds)
+        self._schedule_pack()
+
+    def _holds(self, resource: str, record: Record) -> bool:
+        """Whether ``record`` is still the current version, or in the watch window (a
+        version replaced and out of the window is garbage as soon as its readers are done:
+        packing it would be wasted)."""
+        current = self._objects.get(resource, {}).get(record.namespace, {}).get(record.name)
+        return current is record or record.rv > self._floor.get(resource, 0)
 
     # --- durability and delivery ----------------------------------------------------------
 

@@ -237,7 +237,9 @@ def recursive_difference(paths: FieldSet, remove: FieldSet) -> FieldSet:
     """Paths not in ``remove`` and not below any path in ``remove``."""
     if not remove:
         return set(paths)
-    return {p for p in paths if not any(p[:i] in remove for i in range(1, len(p) + 1))}
+    # Only prefixes as long as a path of ``remove`` can be in it (usually just length 1).
+    lengths = sorted({len(r) for r in remove})
+    return {p for p in paths if not any(p[:n] in remove for n in lengths if n <= len(p))}
 
 
 def tree(paths: Iterable[Path]) -> Tree:

@@ -394,6 +394,8 @@ def _diff(lhs: Any, rhs: Any, shape: Shape, path: Path, added: FieldSet, modifie
 def _one_side(value: Any, shape: Shape, path: Path, out: FieldSet, zeros: bool) -> None:
     """What ``_diff`` records when one side is missing: ``value``'s path and all below."""
     out.add(path)
+    if not isinstance(value, (dict, list)):
+        return          # a leaf, whatever the shape says (every create walks many)
     if zeros:
         value = _level_zeros(value, shape)
     kind, atomic = effective(shape, value)
@@ -414,7 +416,10 @@ def _one_side(value: Any, shape: Shape, path: Path, out: FieldSet, zeros: bool) 
     elif kind in (STRUCT, MAP):
         if isinstance(value, dict):
             for key, child in value.items():
-                _one_side(child, shape.child(key)[0], path + (("f", key),), out, zeros)
+                if isinstance(child, (dict, list)):
+                    _one_side(child, shape.child(key)[0], path + (("f", key),), out, zeros)
+                else:
+                    out.add(path + (("f", key),))
 
 
 def _diff_items(left: Any, right: Any, shape: Shape, path: Path, added: FieldSet,

@@ -38,7 +38,8 @@ _HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc", "sleep")
 
 
 def _d(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    # A dict first: the ABC check is slow, and this runs for every field.
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 def _l(value: Any) -> list[Any]:

@@ -10,6 +10,7 @@ real cluster.  Resource quantities are rewritten to their canonical form here to
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from kitlib.sim.machinery.quantity import Quantity, parse_quantity
@@ -48,7 +49,17 @@ def canonical_resource_list(resources: Any) -> None:
     if not isinstance(resources, dict):
         return
     for key, raw in resources.items():
-        resources[key] = str(parse_quantity(raw).round_up(-3))
+        resources[key] = _milli_canonical(raw) if type(raw) in _TEXTS else \
+            str(parse_quantity(raw).round_up(-3))
+
+
+_TEXTS = (str, int, float)
+
+
+@lru_cache(maxsize=4096, typed=True)     # typed: True must not be taken for 1
+def _milli_canonical(raw: str | int | float) -> str:
+    """A request's or limit's canonical text: every pod repeats the same few."""
+    return str(parse_quantity(raw).round_up(-3))
 
 
 def _dict(parent: JSON, key: str) -> JSON | None:

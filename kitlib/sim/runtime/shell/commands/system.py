@@ -279,6 +279,9 @@ async def kill(inv: Invocation) -> int:
             if signal not in ("CHLD",):
                 task.cancel()
             continue
+        send = process.ctx.send_signal
+        if send is not None and pid != process.pid and send(pid, signal):
+            continue                                 # another process of the container
         if pid == 1 or pid == process.pid:
             continue                                 # PID 1 ignores what it does not handle
         status = 1
