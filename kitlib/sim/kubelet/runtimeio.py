@@ -15,6 +15,7 @@ from typing import Any, AsyncIterator
 from kitlib.sim.apiserver.connector import LogOptions, StreamSession
 from kitlib.sim.clock import Clock
 from kitlib.sim.runtime.interface import CRIError
+from kitlib.sim.runtime.streams import Pipe
 
 CHUNK = 32 * 1024
 
@@ -31,6 +32,10 @@ class RuntimeSession:
         self._stdout = stdout
         self._stderr = stderr
         self._output_ended = asyncio.Event()
+        # Both streams wanted and kept apart (no terminal): hand them on in the order the
+        # process wrote them, as a terminal would show them, not as two readers race.
+        self._in_turn = stdout and stderr and isinstance(raw.stdout, Pipe) and \
+            isinstance(raw.stderr, Pipe) and raw.stdout is not raw.stderr
 
     async def write_stdin(self, data: bytes) -> None:
         self.raw.write_stdin(data)
@@ -41,13 +46,19 @@ class RuntimeSession:
     async def read_stdout(self) -> bytes:
         if not self._stdout:
             return b""
-        data: bytes = await self.raw.stdout.read(CHUNK)
+        data: bytes = await (self.raw.stdout.read_in_turn(self.raw.stderr, CHUNK)
+                             if self._in_turn else self.raw.stdout.read(CHUNK))
         if not data:
             self._output_ended.set()
         return data
 
     async def read_stderr(self) -> bytes:
-        return await self.raw.stderr.read(CHUNK) if self._stderr else b""
+        if not self._stderr:
+            return b""
+        if self._in_turn:
+            return await self.raw.stderr.read_in_turn(self.raw.stdout, CHUNK)
+        data: bytes = await self.raw.stderr.read(CHUNK)
+        return data
 
     def resize(self, columns: int, rows: int) -> None:
         self.raw.resize(columns, rows)

@@ -16,7 +16,7 @@ from kitlib.sim.runtime.execs import AttachSession, ExecError, ExecSession
 from kitlib.sim.runtime.interface import CRIError, NetworkError
 from kitlib.sim.runtime.launch import ExecError as NotExecutable
 from kitlib.sim.runtime.podnet import ContainerNetwork
-from kitlib.sim.runtime.streams import Pipe, closed_input
+from kitlib.sim.runtime.streams import Pipe, WriteOrder, closed_input
 from kitlib.sim.runtime.task import Task
 
 if TYPE_CHECKING:
@@ -72,8 +72,9 @@ class ContainerSessions:
         """Start ``argv`` in the running container (``kubectl exec``)."""
         container = self._running(container_id)
         exec_id = self._id()
-        stdout = Pipe(limit=self.limits.output)
-        stderr = stdout if tty else Pipe(limit=self.limits.output)
+        order = WriteOrder()
+        stdout = Pipe(limit=self.limits.output, order=order)
+        stderr = stdout if tty else Pipe(limit=self.limits.output, order=order)
         stdin_pipe = Pipe() if stdin else None
         net = ContainerNetwork(container.pod.net, owner=container.net.owner)
         env = dict(container.env)
