@@ -4,7 +4,6 @@ are what a real cluster shows."""
 
 from __future__ import annotations
 
-
 import pytest
 import yaml
 
