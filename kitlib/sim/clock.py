@@ -160,10 +160,13 @@ class Clock:
             else:
                 await self._changed.wait()
 
-    def stop(self) -> None:
-        if self._driver is not None:
-            self._driver.cancel()
-            self._driver = None
+    def stop(self) -> asyncio.Task[None] | None:
+        """Cancel the timer driver; the task is returned for the caller to await (a task
+        dropped while still pending is destroyed noisily when its loop closes)."""
+        driver, self._driver = self._driver, None
+        if driver is not None:
+            driver.cancel()
+        return driver
 
     def state(self) -> dict[str, object]:
         return {"time": self.timestamp(), "speed": self._speed, "paused": self._paused,

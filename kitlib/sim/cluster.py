@@ -12,6 +12,7 @@ import base64
 import importlib
 import logging
 import secrets
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -216,7 +217,6 @@ class SimCluster:
                 Scheduler(ctx)]
 
     async def stop(self) -> None:
-        self.clock.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -224,6 +224,13 @@ class SimCluster:
                 await task
             except (asyncio.CancelledError, Exception):
                 pass
+        processes = sys.modules.get("kitlib.sim.runtime.task")   # loaded with the kubelets
+        if processes is not None:
+            await processes.end_all()
+        # The clock last: a component being cancelled may still have started it again.
+        driver = self.clock.stop()
+        if driver is not None:
+            await asyncio.gather(driver, return_exceptions=True)
         self.store.close_watchers()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -25,6 +25,16 @@ log = logging.getLogger("kitlib.sim.runtime")
 _RUNNING: set[asyncio.Task[None]] = set()
 
 
+async def end_all() -> None:
+    """Kill every process still running in this loop and wait for them to end (the
+    cluster is stopping: its loop will close)."""
+    loop = asyncio.get_running_loop()
+    tasks = [task for task in _RUNNING if task.get_loop() is loop]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 class Task:
     def __init__(self, program: Program, ctx: ProcessContext, *, name: str = "") -> None:
         self.ctx = ctx
