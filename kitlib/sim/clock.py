@@ -18,6 +18,7 @@ import itertools
 import random
 import time
 import uuid
+from typing import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -127,6 +128,19 @@ class Clock:
         finally:
             if not future.done():
                 future.cancel()
+
+    def call_later(self, seconds: float, callback: Callable[[], None]) -> asyncio.Future[None]:
+        """Call ``callback`` once ``seconds`` of simulated time have passed: an alarm in the
+        same heap as the sleepers, without a task of its own.  Cancel the returned future
+        to take it back."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        future.add_done_callback(lambda done: None if done.cancelled() else callback())
+        heapq.heappush(self._timers, _Timer(self.time() + max(0.0, seconds), next(self._seq),
+                                            future))
+        self._ensure_driver(loop)
+        self._replan()
+        return future
 
     def _fire_due(self) -> None:
         now = self.time()

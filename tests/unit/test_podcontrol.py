@@ -57,6 +57,15 @@ def test_owner_references_absent_or_with_awkward_names() -> None:
     assert owner_references(quoted) == ()
 
 
+
+def test_owner_references_parsed_once_per_distinct_array() -> None:
+    one = orjson.dumps({"metadata": {"name": "a", "ownerReferences": [REF]}})
+    two = orjson.dumps({"metadata": {"name": "b", "ownerReferences": [REF]}})
+    other = orjson.dumps({"metadata": {"name": "c", "ownerReferences": [dict(REF, uid="5")]}})
+    assert owner_references(one) is owner_references(two)      # shared, not re-parsed
+    assert owner_references(other)[0].uid == "5"
+    assert owner_references(one)[0].uid == "1234"
+
 # --- pods from templates --------------------------------------------------------------------
 
 def test_pod_from_template_takes_labels_and_spec_but_not_the_name() -> None:

@@ -75,13 +75,34 @@ def owner_references(raw: bytes) -> tuple[OwnerRef, ...]:
     if start < 0:
         return ()
     begin = start + len(_OWNERS_KEY) - 1
-    try:
-        items = orjson.loads(raw[begin:raw.index(b"]", begin) + 1])
-    except (ValueError, orjson.JSONDecodeError):
-        items = None
-    if not isinstance(items, list):
-        meta = orjson.loads(raw).get("metadata") or {}
-        items = meta.get("ownerReferences") or []
+    end = raw.find(b"]", begin)
+    if end < 0:
+        return _owner_references_parsed(raw)
+    text = raw[begin:end + 1]
+    # Every pod of a ReplicaSet carries the same bytes here: parse them once.
+    refs = _PARSED_REFS.get(text)
+    if refs is None:
+        try:
+            items = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return _owner_references_parsed(raw)
+        if not isinstance(items, list):
+            return _owner_references_parsed(raw)
+        refs = tuple(OwnerRef.of(i) for i in items if isinstance(i, dict))
+        if len(_PARSED_REFS) >= _PARSED_REFS_LIMIT:
+            _PARSED_REFS.clear()
+        _PARSED_REFS[text] = refs
+    return refs
+
+
+#: The owner-reference arrays seen lately, parsed (bounded: cleared when full).
+_PARSED_REFS: dict[bytes, tuple[OwnerRef, ...]] = {}
+_PARSED_REFS_LIMIT = 4096
+
+
+def _owner_references_parsed(raw: bytes) -> tuple[OwnerRef, ...]:
+    meta = orjson.loads(raw).get("metadata") or {}
+    items = meta.get("ownerReferences") or []
     return tuple(OwnerRef.of(i) for i in items if isinstance(i, dict))
 
 

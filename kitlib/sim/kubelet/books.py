@@ -11,8 +11,10 @@ books only through ``facts``.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from kitlib.sim.runtime.interface import ExitStatus, Image, PodSandbox
 from kitlib.sim.store.records import Record
@@ -27,33 +29,88 @@ class Termination:
     container_id: str
 
 
-@dataclass(eq=False)
 class ContainerBook:
-    name: str
-    kind: str                       # init | sidecar | regular
-    spec: JSON
-    state: str = "new"
-    reason: str = ""                # of a waiting state
-    message: str = ""
-    error: str = ""                 # the last failure's text
-    attempts: int = 0               # containers created so far
-    container_id: str = ""
-    image: Image | None = None
-    started_at: float | None = None
-    exit: Termination | None = None         # the latest container, once it ended
-    previous: Termination | None = None     # the one before (lastState)
-    exit_future: asyncio.Future[ExitStatus] | None = None
-    succeeded: bool = False         # an init container that completed
-    started: bool = False           # startup probe passed (or there is none)
-    ready: bool = False
-    liveness: str = "unknown"
-    startup: str = "unknown"
-    restart_requested: bool = False
-    running_spec: JSON | None = None        # the spec the running container was made from
-    pull_failed_at: float = 0.0
-    pull_seconds: float = 0.0
-    pull_total: float = 0.0
-    probe_tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    """One container of the pod, in the kubelet's terms.
+
+    Its spec is kept as JSON, shared by every pod of a template (ten thousand replicas
+    have one copy), and parsed while the worker works (``release`` drops the parsed one).
+    """
+
+    __slots__ = ("name", "kind", "_spec_json", "_spec", "_running_json", "state", "reason",
+                 "message", "error", "attempts", "container_id", "image", "started_at",
+                 "exit", "previous", "exit_future", "succeeded", "started", "ready",
+                 "liveness", "startup", "restart_requested", "pull_failed_at",
+                 "pull_seconds", "pull_total", "probe_tasks")
+
+    def __init__(self, *, name: str, kind: str, spec: JSON, **fields: Any) -> None:
+        self.name = name
+        self.kind = kind                        # init | sidecar | regular
+        self._spec_json = b""
+        self._spec: JSON | None = None
+        self._running_json: bytes | None = None     # the spec the running container has
+        self.spec = spec
+        self.state = "new"
+        self.reason = ""                        # of a waiting state
+        self.message = ""
+        self.error = ""                         # the last failure's text
+        self.attempts = 0                       # containers created so far
+        self.container_id = ""
+        self.image: Image | None = None
+        self.started_at: float | None = None
+        self.exit: Termination | None = None        # the latest container, once it ended
+        self.previous: Termination | None = None    # the one before (lastState)
+        self.exit_future: asyncio.Future[ExitStatus] | None = None
+        self.succeeded = False                  # an init container that completed
+        self.started = False                    # startup probe passed (or there is none)
+        self.ready = False
+        self.liveness = "unknown"
+        self.startup = "unknown"
+        self.restart_requested = False
+        self.pull_failed_at = 0.0
+        self.pull_seconds = 0.0
+        self.pull_total = 0.0
+        self.probe_tasks: list[asyncio.Task[None]] | None = None
+        for key, value in fields.items():       # any of the above, as the state to start in
+            setattr(self, key, value)
+
+    def __repr__(self) -> str:
+        return (f"ContainerBook(name={self.name!r}, kind={self.kind!r}, state={self.state!r}, "
+                f"attempts={self.attempts})")
+
+    @property
+    def spec(self) -> JSON:
+        """The container's spec, as the pod has it now."""
+        if self._spec is None:
+            self._spec = orjson.loads(self._spec_json)
+        return self._spec
+
+    @spec.setter
+    def spec(self, spec: JSON) -> None:
+        self._spec_json = _shared(orjson.dumps(spec))
+        self._spec = spec
+
+    @property
+    def running_spec(self) -> JSON | None:
+        """The spec the running container was made from: the very ``spec`` object while
+        they are the same (``is`` tells that they are)."""
+        if self._running_json is None:
+            return None
+        if self._running_json is self._spec_json:
+            return self.spec
+        return orjson.loads(self._running_json)
+
+    @running_spec.setter
+    def running_spec(self, spec: JSON | None) -> None:
+        if spec is None:
+            self._running_json = None
+        elif spec is self._spec:
+            self._running_json = self._spec_json
+        else:
+            self._running_json = _shared(orjson.dumps(spec))
+
+    def release(self) -> None:
+        """Drop the parsed spec (parsed again when next read)."""
+        self._spec = None
 
     @property
     def field_path(self) -> str:
@@ -67,9 +124,24 @@ class ContainerBook:
         return "exited" if self.exit_future.done() else "running"
 
     def stop_probes(self) -> None:
-        for task in self.probe_tasks:
+        for task in self.probe_tasks or ():
             task.cancel()
-        self.probe_tasks.clear()
+        self.probe_tasks = None
+
+
+#: Container specs as JSON, one copy of each (a bounded table).
+_SPECS: dict[bytes, bytes] = {}
+_SPECS_MAX = 4096
+
+
+def _shared(raw: bytes) -> bytes:
+    found = _SPECS.get(raw)
+    if found is None:
+        if len(_SPECS) >= _SPECS_MAX:
+            _SPECS.clear()
+        found = memoryview(raw).tobytes()       # not orjson's own: its buffer is 4 kB
+        _SPECS[found] = found
+    return found
 
 
 @dataclass(eq=False, init=False)
@@ -115,6 +187,8 @@ class PodBook:
         """Drop the parsed pod (it is parsed again from ``source`` when needed)."""
         if self.source is not None:
             self._pod = None
+        for container in self.containers:
+            container.release()
 
     @property
     def spec(self) -> JSON:

@@ -57,7 +57,6 @@ class Kubelet(Component):
         self.registered = asyncio.Event()
         self.workers: dict[str, PodWorker] = {}
         self.by_name: dict[tuple[str, str], str] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
         self.status_manager = StatusManager(self)
         self.heartbeat = Heartbeat(self)
 
@@ -85,12 +84,11 @@ class Kubelet(Component):
         worker = PodWorker(self, record)
         self.workers[worker.book.uid] = worker
         self.by_name[key] = worker.book.uid
-        self._tasks[worker.book.uid] = asyncio.ensure_future(worker.run())
+        worker.start()
 
     def worker_done(self, worker: PodWorker) -> None:
         book = worker.book
         self.workers.pop(book.uid, None)
-        self._tasks.pop(book.uid, None)
         if self.by_name.get((book.namespace, book.name)) == book.uid:
             del self.by_name[(book.namespace, book.name)]
         self.status_manager.forget(book.uid)
@@ -150,8 +148,8 @@ class Kubelet(Component):
             # The simulator is shutting down: the node goes with it.
             self.alive.clear()
             self.status_manager.cancel()
-            for task in list(self._tasks.values()):
-                task.cancel()
+            for worker in list(self.workers.values()):
+                worker.cancel()
             self.runtime.close()
             raise
 

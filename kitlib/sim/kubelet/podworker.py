@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from kitlib.sim.kubelet import books as bk
+from kitlib.sim.kubelet import packedstatus
 from kitlib.sim.kubelet.actions import VERBS_BY_NAME, ActionError
 from kitlib.sim.kubelet.books import ContainerBook, PodBook
 from kitlib.sim.kubelet.facts import Facts, container_facts, crash_key, pod_facts, variables
@@ -49,12 +50,17 @@ class PodWorker:
                             containers=bk.new_books(pod))
         self.plan: dict[tuple[str, str], tuple[Stage, Subject, float]] = {}
         self.finished = False
-        #: The last status handed over to the status manager, as JSON.
-        self.published: bytes | None = None
-        self._wake: asyncio.Future[None] | None = None
+        #: The last status handed over to the status manager, as packed JSON.
+        self._published: bytes | None = None
+        #: Working: the task that runs the steps; asleep, no task at all (an alarm in the
+        #: clock's heap if a stage is due later): ten thousand idle workers hold no
+        #: suspended coroutines.
+        self._task: asyncio.Task[None] | None = None
+        self._alarm: asyncio.Future[None] | None = None
+        self._ended = False
         self._poked = False
         self._changes = 0                   # bumped whenever the books may have changed
-        #: The status as of ``_changes``: parsed while working, JSON while asleep.
+        #: The status as of ``_changes``: parsed while working, packed JSON while asleep.
         self._status: tuple[int, JSON | bytes] | None = None
         self._saved: JSON | None = saved if restore(self, saved) else None
 
@@ -84,8 +90,27 @@ class PodWorker:
     def poke(self) -> None:
         self._changes += 1
         self._poked = True
-        if self._wake is not None and not self._wake.done():
-            self._wake.set_result(None)
+        if self._task is None and not self._ended:
+            self.start()
+
+    def start(self) -> asyncio.Task[None]:
+        """Work (again) until nothing is due: from the kubelet, a poke, or an alarm."""
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
+        if self._task is None:
+            self._task = asyncio.ensure_future(self.run())
+        return self._task
+
+    def cancel(self) -> None:
+        """The kubelet stops: stop working, now or at the next wake."""
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
+        if self._task is not None:
+            self._task.cancel()
+        elif not self._ended:
+            self._end()
 
     def probe_result(self, book: ContainerBook, kind: str, outcome: str) -> None:
         if kind == "readiness":
@@ -108,23 +133,43 @@ class PodWorker:
     # --- the loop ---------------------------------------------------------------------------
 
     async def run(self) -> None:
+        """Step until no stage is due, then go to sleep: return, leaving an alarm for the
+        next deadline (a poke starts the worker again); or end when finished."""
         alive = self.kubelet.alive
+        asleep = False
         try:
             while not self.finished:
                 if not alive.is_set():
                     await alive.wait()
+                self._poked = False
                 await self.step()
-                if not self.finished:
-                    self._release()
-                    await self._sleep()
+                if self.finished or self._poked:
+                    continue
+                self._release()
+                deadlines = [deadline for _stage, _s, deadline in self.plan.values()]
+                if deadlines:
+                    self._alarm = self.kubelet.clock.call_later(
+                        min(deadlines) - self.kubelet.clock.time(), self._wake_up)
+                asleep = True
+                return
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("pod worker %s/%s failed", self.book.namespace, self.book.name)
         finally:
-            for book in self.book.containers:
-                book.stop_probes()
-            self.kubelet.worker_done(self)
+            self._task = None
+            if not asleep:
+                self._end()
+
+    def _wake_up(self) -> None:
+        self._alarm = None
+        self.poke()
+
+    def _end(self) -> None:
+        self._ended = True
+        for book in self.book.containers:
+            book.stop_probes()
+        self.kubelet.worker_done(self)
 
     def _subjects(self, now: float) -> list[tuple[str, Subject, Facts]]:
         kubelet = self.kubelet
@@ -225,48 +270,38 @@ class PodWorker:
         await self.kubelet.recorder.event(self.book.pod, type=type, reason=reason,
                                           message=message, field_path=path)
 
-    async def _sleep(self) -> None:
-        if self._poked:
-            self._poked = False
-            return
-        deadlines = [deadline for _stage, _s, deadline in self.plan.values()]
-        loop = asyncio.get_running_loop()
-        self._wake = loop.create_future()
-        timer = None
-        if deadlines:
-            timer = loop.create_task(self._alarm(min(deadlines) - self.kubelet.clock.time()))
-        try:
-            await self._wake
-        finally:
-            self._wake = None
-            self._poked = False
-            if timer is not None:
-                timer.cancel()
-
-    async def _alarm(self, seconds: float) -> None:
-        await self.kubelet.clock.sleep(seconds)
-        self.poke()
-
     # --- status -----------------------------------------------------------------------------
+
+    @property
+    def published(self) -> bytes | None:
+        """The last status handed over to the status manager, as JSON."""
+        return None if self._published is None else packedstatus.unpack(self._published)
+
+    def _publish(self, encoded: bytes) -> None:
+        self._published = packedstatus.pack(encoded)
 
     def _release(self) -> None:
         """Asleep, a worker holds no parsed objects: 10,000 of them add up."""
         self.book.release()
         if self._status is not None and not isinstance(self._status[1], bytes):
             encoded = orjson.dumps(self._status[1])
-            if encoded == self.published:
-                encoded = self.published            # one copy
-            self._status = (self._status[0], encoded)
+            if self._published is not None and encoded == self.published:
+                packed = self._published            # one copy
+            else:
+                packed = packedstatus.pack(encoded)
+            self._status = (self._status[0], packed)
 
     def status(self, now: float | None = None) -> JSON:
         """The kubelet's part of the pod's status, as the books describe it now."""
         cached = self._status
         if cached is not None and cached[0] == self._changes:
             if isinstance(cached[1], bytes):
-                self._status = cached = (cached[0], orjson.loads(cached[1]))
+                self._status = cached = (cached[0],
+                                         orjson.loads(packedstatus.unpack(cached[1])))
             return cached[1]
         pod = self.book
-        previous = (orjson.loads(self.published) if self.published is not None else
+        published = self.published
+        previous = (orjson.loads(published) if published is not None else
                     pod.pod.get("status") or {}).get("conditions") or []
         status = pod_status(pod, node_ip=self.kubelet.identity.internal_ip,
                             terminal=pod.deleting and not bk.alive(pod),
@@ -283,12 +318,12 @@ class PodWorker:
         if self._saved is not None:
             saved, self._saved = self._saved, None
             if merge_status(saved, status) == saved:
-                self.published = encoded        # restored as it was: nothing to write
+                self._publish(encoded)          # restored as it was: nothing to write
         if final:
-            self.published = encoded
+            self._publish(encoded)
             await self.kubelet.status_manager.flush(self, status)
         elif encoded != self.published:
-            self.published = encoded
+            self._publish(encoded)
             self.kubelet.status_manager.set(self, status)
 
 

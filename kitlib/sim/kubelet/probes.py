@@ -145,6 +145,8 @@ def start_probes(worker: PodWorker, book: ContainerBook) -> None:
         if isinstance(spec, dict):
             task = asyncio.ensure_future(probe_loop(worker, book, kind, spec, book.container_id))
             task.add_done_callback(_report)
+            if book.probe_tasks is None:
+                book.probe_tasks = []
             book.probe_tasks.append(task)
 
 

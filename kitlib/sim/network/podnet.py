@@ -57,7 +57,8 @@ class BoundListener(Listener):
         key = (self.port, self.protocol)
         if self.net.space.ports.get(key) is self:
             del self.net.space.ports[key]
-        self.net.listeners.discard(self)
+        if self.net._listeners is not None:
+            self.net._listeners.discard(self)
 
     # Listeners are compared by identity (the dataclass would compare their fields).
     __eq__ = object.__eq__
@@ -65,7 +66,14 @@ class BoundListener(Listener):
 
 
 class PodNet:
-    """One sandbox's network: listen, resolve, and reach others through the fabric."""
+    """One sandbox's network: listen, resolve, and reach others through the fabric.
+
+    Ten thousand idle pods each hold one: what only use needs (the hosts table, the sets
+    of sockets and server tasks) is made on first use."""
+
+    __slots__ = ("fabric", "space", "namespace", "pod", "ip", "node_ip", "hostname",
+                 "subdomain", "resolver", "host_aliases", "_hosts", "_listeners",
+                 "_connections", "_tasks", "released")
 
     def __init__(self, fabric: Fabric, space: NetNamespace, *, namespace: str, pod: str,
                  hostname: str, subdomain: str = "", resolver: ResolverConfig,
@@ -79,16 +87,44 @@ class PodNet:
         self.hostname = hostname
         self.subdomain = subdomain
         self.resolver = resolver
-        self.host_aliases = list(host_aliases)
-        self.hosts: dict[str, list[str]] = {}
-        for address, names in hosts_entries(ip=self.ip, hostname=hostname, namespace=namespace,
-                                             subdomain=subdomain, host_aliases=self.host_aliases):
-            for name in names:
-                self.hosts.setdefault(name.lower(), []).append(address)
-        self.listeners: set[BoundListener] = set()
-        self.connections: set[StreamEnd] = set()
-        self.tasks: set[asyncio.Task[Any]] = set()
+        self.host_aliases: tuple[dict[str, Any], ...] = tuple(host_aliases)
+        self._hosts: dict[str, list[str]] | None = None
+        self._listeners: set[BoundListener] | None = None
+        self._connections: set[StreamEnd] | None = None
+        self._tasks: set[asyncio.Task[Any]] | None = None
         self.released = False
+
+    @property
+    def hosts(self) -> dict[str, list[str]]:
+        """/etc/hosts as a table: name -> addresses (made when first resolved with)."""
+        if self._hosts is None:
+            hosts: dict[str, list[str]] = {}
+            for address, names in hosts_entries(ip=self.ip, hostname=self.hostname,
+                                                 namespace=self.namespace,
+                                                 subdomain=self.subdomain,
+                                                 host_aliases=self.host_aliases):
+                for name in names:
+                    hosts.setdefault(name.lower(), []).append(address)
+            self._hosts = hosts
+        return self._hosts
+
+    @property
+    def listeners(self) -> set[BoundListener]:
+        if self._listeners is None:
+            self._listeners = set()
+        return self._listeners
+
+    @property
+    def connections(self) -> set[StreamEnd]:
+        if self._connections is None:
+            self._connections = set()
+        return self._connections
+
+    @property
+    def tasks(self) -> set[asyncio.Task[Any]]:
+        if self._tasks is None:
+            self._tasks = set()
+        return self._tasks
 
     def __repr__(self) -> str:
         return f"<PodNet {self.namespace}/{self.pod} {self.ip}>"
@@ -149,7 +185,7 @@ class PodNet:
 
     def close_owner(self, owner: str) -> int:
         """Close the listeners ``owner`` opened (its container exited); how many."""
-        mine = [listener for listener in self.listeners if listener.owner == owner]
+        mine = [listener for listener in self._listeners or () if listener.owner == owner]
         for listener in mine:
             listener.close()
         return len(mine)
@@ -164,7 +200,8 @@ class PodNet:
         return task
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
-        self.tasks.discard(task)
+        if self._tasks is not None:
+            self._tasks.discard(task)
         if not task.cancelled():
             task.exception()                # retrieved: whoever awaited it reports it
 
@@ -178,13 +215,13 @@ class PodNet:
         if self.released:
             return
         self.released = True
-        for listener in list(self.listeners):
+        for listener in list(self._listeners or ()):
             listener.close()
-        for end in list(self.connections):
+        for end in list(self._connections or ()):
             end.close()
-        for task in list(self.tasks):
+        for task in list(self._tasks or ()):
             task.cancel()
-        self.tasks.clear()
+        self._tasks = None
         self.fabric.forget(self)
 
     def _check_open(self) -> None:

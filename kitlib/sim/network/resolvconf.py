@@ -64,7 +64,24 @@ class ResolverConfig:
 
 def resolver_config(*, namespace: str, dns_policy: str = "ClusterFirst",
                     host_network: bool = False, dns_config: JSON | None = None) -> ResolverConfig:
-    """What the kubelet gives a pod (pkg/kubelet/network/dns: GetPodDNS)."""
+    """What the kubelet gives a pod (pkg/kubelet/network/dns: GetPodDNS); one shared
+    (immutable) config for all the pods of a namespace that ask for the same."""
+    if not dns_config:
+        key = (namespace, dns_policy, host_network)
+        found = _SHARED.get(key)
+        if found is None:
+            found = _SHARED[key] = _resolver_config(namespace=namespace, dns_policy=dns_policy,
+                                                    host_network=host_network)
+        return found
+    return _resolver_config(namespace=namespace, dns_policy=dns_policy,
+                            host_network=host_network, dns_config=dns_config)
+
+
+_SHARED: dict[tuple[str, str, bool], ResolverConfig] = {}
+
+
+def _resolver_config(*, namespace: str, dns_policy: str, host_network: bool,
+                     dns_config: JSON | None = None) -> ResolverConfig:
     if dns_policy == "None":
         servers: list[str] = []
         searches: list[str] = []

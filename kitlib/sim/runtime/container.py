@@ -7,6 +7,7 @@ log; what it shares with its predecessors is the pod sandbox (volumes, network).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kitlib.sim.runtime.catalogue import ImageInfo
@@ -38,7 +39,7 @@ class Container:
     termination: Tree
     log: ContainerLog
     launcher: Launcher
-    env: dict[str, str]
+    env: Mapping[str, str]
     cwd: str
     net: ContainerNetwork
     stdin: Pipe

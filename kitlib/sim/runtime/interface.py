@@ -17,6 +17,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+import orjson
+
 JSON = dict[str, Any]
 
 #: Exit codes a process killed by a signal reports (128 + signal number).
@@ -71,6 +73,15 @@ class PodSandbox:
     host_network: bool = False
     hostname: str = ""
     volumes: tuple[JSON, ...] = ()
+    #: The volumes as JSON instead (what the simulated runtime keeps: ten thousand pods'
+    #: parsed volumes are tens of megabytes).
+    volumes_json: bytes = b""
+
+    def volume_specs(self) -> tuple[JSON, ...]:
+        """The pod's ``spec.volumes``."""
+        if self.volumes_json:
+            return tuple(orjson.loads(self.volumes_json))
+        return self.volumes
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -64,6 +64,9 @@ class Launcher:
                  programs: dict[str, ProgramFactory], system: dict[str, object]) -> None:
         self.installed = Installed(info=info, root=root, launcher=self, system=system)
         self.programs = programs
+        #: Programs made so far, by name: a program keeps its state in its run, not in
+        #: the function, so every container of the image runs the same one.
+        self._made: dict[str, Program] = {}
 
     def lookup(self, fs: FileSystem, name: str, *, path: str, cwd: str = "/") -> str:
         """The file ``name`` means: a path, or the first executable of that name in PATH."""
@@ -123,5 +126,8 @@ class Launcher:
         raise ExecError("ENOEXEC", path, f'exec: "{argv[0]}": exec format error')
 
     def make(self, name: str) -> Program:
-        factory = self.programs.get(name) or self.programs["predicted"]
-        return factory(self.installed)
+        program = self._made.get(name)
+        if program is None:
+            factory = self.programs.get(name) or self.programs["predicted"]
+            program = self._made[name] = factory(self.installed)
+        return program

@@ -17,6 +17,7 @@ from typing import Awaitable, Callable, Protocol
 from kitlib.sim.clock import Clock
 from kitlib.sim.network.api import PodNetwork
 from kitlib.sim.runtime.fs.api import FileSystem
+from kitlib.sim.runtime.termination import Termination
 
 
 class LimitExceeded(Exception):
@@ -68,7 +69,7 @@ class ProcessContext:
     tty: bool = False
     limits: Limits = field(default_factory=Limits)
     #: Set when the process is asked to stop (SIGTERM); programs decide how they react.
-    terminated: asyncio.Event = field(default_factory=asyncio.Event)
+    terminated: asyncio.Event | Termination = field(default_factory=Termination)
     #: Terminal size for interactive shells (kubectl exec -it resizes it).
     columns: int = 80
     rows: int = 24
@@ -84,8 +85,13 @@ class ProcessContext:
     #: kill(2) in the container's PID namespace: ``send_signal(pid, "TERM") -> bool``,
     #: False when no such process runs.  Set by the runtime.
     send_signal: SignalSender | None = None
+    #: The processes running in the container, as ``ps`` lists them (read-only):
+    #: ``list_processes() -> [(pid, argv, tty), ...]``, its main process (PID 1) and those
+    #: ``kubectl exec`` started.  Set by the runtime.
+    list_processes: ProcessLister | None = None
 
 
 Program = Callable[[ProcessContext], Awaitable[int]]
 ProgramFinder = Callable[[list[str], ProcessContext], tuple[Program, list[str]]]
 SignalSender = Callable[[int, str], bool]
+ProcessLister = Callable[[], list[tuple[int, list[str], bool]]]

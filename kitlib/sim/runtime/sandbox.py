@@ -51,10 +51,10 @@ class PodState:
             "/etc/hostname": hostname_file(hostname),
             "/etc/resolv.conf": resolver if callable(resolver) else resolv_conf(pod)}
         layer = Layer("pod-files")
-        self.files = {path: Tree(layer=layer, build=_file(text, now)) for path, text in
+        self.files = {path: Tree(layer=layer, build=_PodFile(text, now)) for path, text in
                       texts.items()}
         shm = Layer("shm", limit=64 * 1024 * 1024)
-        self.shm = Tree(layer=shm, build=lambda: Dir(mode=0o1777, mtime=now(), layer=shm))
+        self.shm = Tree(layer=shm, build=_Shm(shm, now))
         #: container name -> the IDs of its containers, oldest first
         self.containers: dict[str, list[str]] = {}
 
@@ -65,8 +65,9 @@ class PodState:
         if self._volumes is None:
             sandbox = self.sandbox
             self._volumes = pod_volumes(
-                sandbox.volumes, namespace=sandbox.namespace, node=sandbox.node,
-                disks=self._disks, now=self._now, disk_limit=self._disk_limit,
+                sandbox.volume_specs(), specs=sandbox.volume_specs,
+                namespace=sandbox.namespace, node=sandbox.node, disks=self._disks,
+                now=self._now, disk_limit=self._disk_limit,
                 context=lambda: self._volume_context(self._pod_source()))
         return self._volumes
 
@@ -103,11 +104,30 @@ class PodState:
         return fs
 
 
-def _file(text: Callable[[], str] | str, now: Callable[[], float]) -> Callable[[], File]:
-    def build() -> File:
-        content = text() if callable(text) else text
-        return File(content.encode(), mtime=now(), layer=Layer("pod-file"))
-    return build
+class _PodFile:
+    """Builds a file the kubelet manages (``/etc/hosts``...) when it is first read: its
+    text, or what makes it then (small objects: every pod has three)."""
+
+    __slots__ = ("text", "now")
+
+    def __init__(self, text: Callable[[], str] | str, now: Callable[[], float]) -> None:
+        self.text, self.now = text, now
+
+    def __call__(self) -> File:
+        content = self.text() if callable(self.text) else self.text
+        return File(content.encode(), mtime=self.now(), layer=Layer("pod-file"))
+
+
+class _Shm:
+    """Builds the pod's ``/dev/shm`` when it is first used."""
+
+    __slots__ = ("layer", "now")
+
+    def __init__(self, layer: Layer, now: Callable[[], float]) -> None:
+        self.layer, self.now = layer, now
+
+    def __call__(self) -> Dir:
+        return Dir(mode=0o1777, mtime=self.now(), layer=self.layer)
 
 
 def _sub(tree: Tree, sub: str, now: Callable[[], float]) -> tuple[str, ...]:

@@ -15,16 +15,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
+from functools import partial
 from typing import Any, Callable, Mapping
+
+import orjson
 
 from kitlib.sim.clock import Clock
 from kitlib.sim.network.api import PodNetwork
 from kitlib.sim.runtime.catalogue import Catalogue, default_catalogue
 from kitlib.sim.runtime.container import Container
+from kitlib.sim.runtime.environ import Environment
 from kitlib.sim.runtime.faults import PullFaults
-from kitlib.sim.runtime.fs.nodes import File, Layer, Tree
+from kitlib.sim.runtime.fs.api import FsError
+from kitlib.sim.runtime.fs.memory import ContainerFS
+from kitlib.sim.runtime.fs.nodes import File, Layer, Node, Tree
 from kitlib.sim.runtime.fs.volumes import Disks, Getter, VolumeContext
-from kitlib.sim.runtime.images import ImageFiles
+from kitlib.sim.runtime.images import ImageFiles, ImageRoot
 from kitlib.sim.runtime.interface import (EXIT_SIGKILL, ContainerConfig, CRIError, ExitStatus,
                                           Image, PodSandbox, Pulled, StartError)
 from kitlib.sim.runtime.launch import DEFAULT_PATH, ExecError, Launcher, container_argv
@@ -50,6 +57,27 @@ RUNC_START = ("failed to create containerd task: failed to create shim task: OCI
               "create failed: runc create failed: unable to start container process: error "
               "during container init: {detail}: unknown")
 _FILES: dict[int, ImageFiles] = {}
+#: (image root, mount paths) -> the image's root with those mount points made.
+_MOUNT_POINTS: dict[tuple[int, tuple[str, ...]], Node] = {}
+#: The stdin of every container without one: closed, empty, the same for all.
+_NO_INPUT = closed_input()
+
+
+def _json(value: Any) -> bytes:
+    """JSON in a bytes object of its own size (orjson's own output keeps a 4 kB buffer)."""
+    return memoryview(orjson.dumps(value)).tobytes()
+
+
+class _TerminationLog:
+    """Makes a container's (empty) termination-message file when it is first used."""
+
+    __slots__ = ("layer",)
+
+    def __init__(self, layer: Layer) -> None:
+        self.layer = layer
+
+    def __call__(self) -> File:
+        return File(b"", mode=0o666, layer=self.layer)
 
 
 class SimulatedRuntime(ContainerProbes, ContainerSessions):
@@ -107,25 +135,25 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
                         volumes: tuple[JSON, ...] = ()) -> PodSandbox:
         sandbox = PodSandbox(id=self._id(), namespace=namespace, name=name, uid=uid,
                              node=self.node, ip=ip, host_network=host_network,
-                             hostname=hostname or name, volumes=volumes)
-        pod = self._pod_object(namespace, name, uid, ip, volumes)
+                             hostname=hostname or name, volumes_json=_json(volumes))
+        pod = self._pod_object(namespace, name, uid, ip, sandbox)
         net = self._network(sandbox, pod) if self._network else \
             LoopbackNetwork(ip=ip, hostname=sandbox.hostname)
         self._pods[sandbox.id] = PodState(
             sandbox, net=net, pod=pod, now=self.clock.time,
-            pod_source=lambda: self._pod_object(namespace, name, uid, ip, volumes),
+            pod_source=partial(self._pod_object, namespace, name, uid, ip, sandbox),
             volume_context=self._volume_context, disks=self.disks,
             disk_limit=self.limits.disk)
         self._by_pod[(namespace, name)] = sandbox.id
         return sandbox
 
     def _pod_object(self, namespace: str, name: str, uid: str, ip: str,
-                    volumes: tuple[JSON, ...]) -> JSON:
+                    sandbox: PodSandbox) -> JSON:
         """The pod as the cluster has it now (or as much as the sandbox knows of it)."""
         pod = self._objects("pods", namespace, name) or {}
         if (pod.get("metadata") or {}).get("uid") != uid:
             pod = {"metadata": {"name": name, "namespace": namespace, "uid": uid},
-                   "spec": {"volumes": list(volumes)}}
+                   "spec": {"volumes": list(sandbox.volume_specs())}}
         return {**pod, "status": {**(pod.get("status") or {}), "podIP": ip}}
 
     def _volume_context(self, pod: JSON) -> VolumeContext:
@@ -190,9 +218,14 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         env.setdefault("HOME", "/root")
         layer = Layer(f"container:{container_id[:12]}", limit=self.limits.disk)
         termination_layer = Layer("termination-log", limit=4096 * 4)
-        termination = Tree(layer=termination_layer, build=lambda: File(
-            b"", mode=0o666, layer=termination_layer))
-        fs = pod.container_fs(Tree(root.root, layer=layer), config, env, termination)
+        termination = Tree(layer=termination_layer, build=_TerminationLog(termination_layer))
+        rootfs = Tree(self._mount_points(root, pod, config), layer=layer)
+        fs = pod.container_fs(rootfs, config, env, termination)
+        shared = Environment(env, hostname=sandbox.hostname
+                             if env["HOSTNAME"] == sandbox.hostname else None)
+        # What only creating it needed (the variables are in ``shared``, the mounts in
+        # ``fs``) is not kept: ten thousand containers' copies add up.
+        config = replace(config, env=(), mounts=())
         cwd = config.working_dir or (info.workdir if info else "") or "/"
         if cwd != "/" and not fs.exists(cwd):
             fs.mkdir(cwd, parents=True)
@@ -204,10 +237,10 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         container = Container(
             id=container_id, pod=pod, config=config, image=image, info=info, root=root,
             fs=fs, termination=termination, log=ContainerLog(now=self.clock.time),
-            launcher=launcher, env=env, cwd=cwd,
+            launcher=launcher, env=shared, cwd=cwd,
             net=ContainerNetwork(pod.net, owner=f"{sandbox.namespace}/{sandbox.name}/"
                                                 f"{config.name}"),
-            stdin=Pipe() if config.stdin else closed_input(),
+            stdin=Pipe() if config.stdin else _NO_INPUT,
             exited=asyncio.get_running_loop().create_future(),
             previous=history[-1] if history else "")
         for old in history[:-1]:            # the kubelet keeps one dead container per name
@@ -215,6 +248,31 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         history[:] = [*history[-1:], container_id]
         self._containers[container_id] = container
         return container
+
+    def _mount_points(self, root: ImageRoot, pod: PodState, config: ContainerConfig) -> Node:
+        """The image's root with the directories its mounts need (``/var/run/secrets/
+        kubernetes.io``...) made, shared by every container with the same mount paths:
+        left to each container, making them would copy ``/``, ``/var`` and ``/run`` into
+        every container's writable layer (overlayfs keeps them in the image's snapshot
+        too, where the runtime creates mount points once)."""
+        paths = (*sorted(str(m.get("mountPath", "")) for m in config.mounts), *pod.files,
+                 config.termination_message_path or "/dev/termination-log", "/dev/shm")
+        key = (id(root), paths)
+        found = _MOUNT_POINTS.get(key)
+        if found is None:
+            if len(_MOUNT_POINTS) >= 256:
+                _MOUNT_POINTS.clear()
+            layer = Layer("mount-points")
+            tree = Tree(root.root, layer=layer)
+            view = ContainerFS(tree, now=self.clock.time)
+            for path in paths:
+                try:
+                    view.canonical(path)
+                except FsError:
+                    pass            # the container's own mount reports it
+            layer.read_only = True
+            found = _MOUNT_POINTS[key] = tree.root
+        return found
 
     def _get(self, container_id: str) -> Container:
         container = self._containers.get(container_id)
@@ -235,7 +293,12 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
                               fs=container.fs, net=streams.pop("net", container.net),
                               clock=self.clock, hostname=container.pod.sandbox.hostname,
                               limits=limits, find_program=container.launcher.find,
-                              send_signal=container.signal, **streams)
+                              send_signal=container.signal,
+                              list_processes=lambda: [
+                                  (t.ctx.pid, list(t.ctx.argv), t.ctx.tty)
+                                  for t in (container.task, *container.execs)
+                                  if t is not None and t.running],
+                              **streams)
 
     def start_container(self, container_id: str) -> float:
         container = self._get(container_id)

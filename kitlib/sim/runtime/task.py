@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Awaitable, Callable
 
 from kitlib.sim.runtime.fs.api import FsError
 from kitlib.sim.runtime.interface import EXIT_SIGKILL
 from kitlib.sim.runtime.process import LimitExceeded, OutOfMemory, ProcessContext, Program
+from kitlib.sim.runtime.termination import Parked, Termination
 
 log = logging.getLogger("kitlib.sim.runtime")
 
@@ -42,17 +44,33 @@ class Task:
         loop = asyncio.get_running_loop()
         #: (exit code, reason): reason is "" except for "OOMKilled".
         self.done: asyncio.Future[tuple[int, str]] = loop.create_future()
-        self._task = loop.create_task(self._run(program), name=f"process {self.name}")
-        _RUNNING.add(self._task)
-        self._task.add_done_callback(_RUNNING.discard)
+        if isinstance(ctx.terminated, Termination):
+            ctx.terminated.parkable = True          # this task resumes it (termination.py)
+        self._task: asyncio.Task[None] | None = self._start(lambda: program(ctx))
+
+    def _start(self, run: Callable[[], Awaitable[int]]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(self._run(run),
+                                                      name=f"process {self.name}")
+        _RUNNING.add(task)
+        task.add_done_callback(_RUNNING.discard)
+        return task
 
     @property
     def running(self) -> bool:
         return not self.done.done()
 
-    async def _run(self, program: Program) -> None:
+    def _resume(self, parked: Parked) -> None:
+        if self.running:
+            self._task = self._start(parked.resume)
+
+    async def _run(self, run: Callable[[], Awaitable[int]]) -> None:
         try:
-            code = await program(self.ctx)
+            code = await run()
+            if isinstance(code, Parked):        # waits for SIGTERM without running
+                parked = code
+                self._task = None
+                self.ctx.terminated.when_set(lambda: self._resume(parked))
+                return
             self._finish(int(code or 0) & 0xFF)
         except asyncio.CancelledError:
             self._finish(EXIT_SIGKILL)
@@ -86,7 +104,7 @@ class Task:
     def kill(self, code: int = EXIT_SIGKILL, reason: str = "") -> None:
         """SIGKILL (or the OOM killer, or a crash on purpose): it ends now."""
         self._finish(code, reason)
-        if not self._task.done():
+        if self._task is not None and not self._task.done():
             self._task.cancel()
 
     async def wait(self) -> int:

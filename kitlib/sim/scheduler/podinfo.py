@@ -8,8 +8,11 @@ hundred nodes touches no JSON at all.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from kitlib.sim.scheduler.affinity import (RequiredAffinity, Term, preferred_terms,
                                            required_affinity)
@@ -49,13 +52,32 @@ def tolerated(tolerations: tuple[Toleration, ...], key: str, value: str, effect:
     return False
 
 
+#: Toleration lists seen before, shared: nearly every pod carries the same two defaults
+#: (not-ready and unreachable), and ten thousand pending pods need not hold ten thousand
+#: copies.  Bounded: cleared when full.
+_TOLERATIONS: dict[tuple[tuple[str, str, str, str], ...], tuple[Toleration, ...]] = {}
+_SHARED_LIMIT = 1024
+
+
 def _tolerations(spec: JSON) -> tuple[Toleration, ...]:
-    result = []
-    for t in spec.get("tolerations") or []:
-        if isinstance(t, dict):
-            result.append(Toleration(str(t.get("key") or ""), str(t.get("operator") or ""),
-                                     str(t.get("value") or ""), str(t.get("effect") or "")))
-    return tuple(result)
+    fields = tuple((str(t.get("key") or ""), str(t.get("operator") or ""),
+                    str(t.get("value") or ""), str(t.get("effect") or ""))
+                   for t in spec.get("tolerations") or [] if isinstance(t, dict))
+    if not fields:
+        return ()
+    shared = _TOLERATIONS.get(fields)
+    if shared is None:
+        if len(_TOLERATIONS) >= _SHARED_LIMIT:
+            _TOLERATIONS.clear()
+        shared = _TOLERATIONS[fields] = tuple(Toleration(*f) for f in fields)
+    return shared
+
+
+def fingerprint(spec: JSON, labels: Any) -> bytes:
+    """A digest of what scheduling reads of a pod (its spec and labels): a pending pod
+    keeps these 16 bytes, not a parsed copy, to tell a real change from a status write."""
+    data = orjson.dumps([spec, labels], option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _host_ports(spec: JSON) -> tuple[tuple[str, str, int], ...]:
@@ -100,9 +122,9 @@ class PodInfo:
     preempt_never: bool
     node_name: str
     nominated: str               # status.nominatedNodeName: where it preempted pods
-    #: The scheduling-relevant source (spec and labels), kept for pending pods only, so
-    #: that an update can be told from the scheduler's own status writes.
-    source: tuple[Any, Any] | None = None
+    #: The digest of the scheduling-relevant source (spec and labels), kept for pending
+    #: pods only, so that an update can be told from the scheduler's own status writes.
+    source: bytes | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -136,4 +158,4 @@ def pod_info(obj: JSON, *, keep_source: bool = False) -> PodInfo:
         preempt_never=spec.get("preemptionPolicy") == "Never",
         node_name=str(spec.get("nodeName") or ""),
         nominated=str((obj.get("status") or {}).get("nominatedNodeName") or ""),
-        source=(spec, meta.get("labels")) if keep_source else None)
+        source=fingerprint(spec, meta.get("labels")) if keep_source else None)

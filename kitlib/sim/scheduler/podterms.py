@@ -84,6 +84,10 @@ class PodTerms:
                     or self.preferred_anti_affinity)
 
 
+#: The terms of a pod without any (shared: PodTerms is immutable).
+NO_TERMS = PodTerms()
+
+
 def pod_terms(spec: JSON, namespace: str, labels: Mapping[str, str]) -> PodTerms:
     affinity = spec.get("affinity") if isinstance(spec.get("affinity"), dict) else {}
 
@@ -104,7 +108,7 @@ def pod_terms(spec: JSON, namespace: str, labels: Mapping[str, str]) -> PodTerms
         return tuple(out)
 
     if not affinity:
-        return PodTerms()
+        return NO_TERMS
     return PodTerms(required("podAffinity"), required("podAntiAffinity"),
                     preferred("podAffinity"), preferred("podAntiAffinity"))
 

@@ -3,11 +3,12 @@
 It follows pods and nodes through the shared informers: pods that ask for
 ``default-scheduler`` and have no ``spec.nodeName`` enter the scheduling queue; pods on
 nodes and the nodes themselves keep the cache's totals current.  One pod at a time it
-runs the scheduling cycle (filter, score, pick) and then binds the pod through the
-``pods/binding`` subresource, with a ``Scheduled`` event.  A pod that fits nowhere gets a
-``FailedScheduling`` event and its PodScheduled condition set False/Unschedulable with the
-same text (through the status subresource), and waits in the queue for a cluster change
-that could help it.
+runs the scheduling cycle (filter, score, pick), assumes the pod on its node and goes on
+with the next one while the binding cycle writes the ``pods/binding`` subresource and a
+``Scheduled`` event, as kube-scheduler's binding goroutines do.  A pod that fits nowhere
+gets a ``FailedScheduling`` event and its PodScheduled condition set False/Unschedulable
+with the same text (through the status subresource), and waits in the queue for a cluster
+change that could help it (see ``hints.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from typing import Any
+from typing import Any, Coroutine
 
 from kitlib.sim.component import Component, Context
 from kitlib.sim.machinery import errors
@@ -23,8 +24,8 @@ from kitlib.sim.scheduler import messages
 from kitlib.sim.scheduler.algorithm import Decision, schedule_pod
 from kitlib.sim.scheduler.cache import Cache, Key
 from kitlib.sim.scheduler.events import SchedulerEvents
-from kitlib.sim.scheduler.filters import run_filters
-from kitlib.sim.scheduler.podinfo import PodInfo, pod_info
+from kitlib.sim.scheduler.hints import node_change_helps, node_snapshot
+from kitlib.sim.scheduler.podinfo import PodInfo, fingerprint, pod_info
 from kitlib.sim.scheduler.preemption import Preemptor
 from kitlib.sim.scheduler.queue import QueuedPod, SchedulingQueue
 from kitlib.sim.store.records import Record
@@ -64,6 +65,10 @@ class Scheduler(Component):
         self.namespaces = ctx.informers("namespaces")
         self.pods.add_handler(self._on_pod)
         self.nodes.add_handler(self._on_node)
+        #: Writes in flight while the next pod is already being scheduled: binding cycles
+        #: (kube-scheduler binds in a goroutine of its own, against the assumed pod) and
+        #: failure reports (the event recorder never blocks the scheduling loop).
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     # --- following the cluster ----------------------------------------------------------
 
@@ -71,11 +76,14 @@ class Scheduler(Component):
         if kind == "DELETED":
             self.cache.remove_node(record.name)
             return
+        known = self.cache.nodes.get(record.name)
+        old = node_snapshot(known) if known is not None and known.present else None
         info, changed = self.cache.set_node(record.object())
         if changed and self.queue.unschedulable:
-            # A node that appeared, or changed labels, taints, cordon or allocatable: wake
-            # the pods that would now fit it (the plugins' queueing hints, all in one).
-            self.queue.move(lambda qp: run_filters(qp.pod, info) is None)
+            # A node that appeared, or changed labels, taints, cordon or allocatable: ask
+            # each pod's rejecting plugins whether that could help it.  Heartbeats and
+            # condition times change nothing here, and wake nobody.
+            self.queue.move(lambda qp: node_change_helps(qp.pod, qp.plugins, old, info))
 
     def _on_pod(self, kind: str, record: Record, prev: Record | None) -> None:
         key = (record.namespace, record.name)
@@ -95,13 +103,19 @@ class Scheduler(Component):
         queued = self.queue.pods.get(key)
         if queued is not None and queued.pod.resource_version == str(record.rv):
             return
-        pod = pod_info(record.object(), keep_source=True)
+        obj = record.object()
+        digest = fingerprint(obj.get("spec") or {}, (obj.get("metadata") or {}).get("labels"))
+        if queued is not None and queued.pod.source == digest:
+            # Only its status moved (most often: our own condition): nothing to re-parse.
+            queued.pod.resource_version = str(record.rv)
+            queued.pod.nominated = str((obj.get("status") or {}).get("nominatedNodeName") or "")
+            return
+        pod = pod_info(obj)
+        pod.source = digest
         if queued is None:
             self.queue.add(pod)
-        elif queued.pod.source != pod.source:
-            self.queue.update(pod)          # spec or labels changed: worth another try
         else:
-            queued.pod.resource_version = pod.resource_version   # only its status moved
+            self.queue.update(pod)          # spec or labels changed: worth another try
 
     def _observe_assigned(self, key: Key, node: str, record: Record) -> None:
         """An assigned pod seen in the API: count it (or confirm our assumption)."""
@@ -146,7 +160,7 @@ class Scheduler(Component):
                     self.queue.retry_later(queued)
                 await asyncio.sleep(0)      # let the API server and the others breathe
         finally:
-            for task in timers:
+            for task in (*timers, *self._in_flight):
                 task.cancel()
 
     async def schedule_one(self, queued: QueuedPod) -> None:
@@ -159,13 +173,19 @@ class Scheduler(Component):
         decision = schedule_pod(pod, self.cache.node_list(), rng=self.rng,
                                 namespace_labels=self._namespace_labels)
         if decision.node:
-            await self._bind(queued, decision.node)
+            self.cache.add_pod(pod, decision.node)     # assume: the next pod counts it
+            self._start(self._bind(queued, pod, decision.node),
+                        f"bind {pod.namespace}/{pod.name}")
         else:
             await self._failed(queued, decision)
 
-    async def _bind(self, queued: QueuedPod, node: str) -> None:
-        pod = queued.pod
-        self.cache.add_pod(pod, node)                  # assume: the next pod counts it
+    def _start(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(work, name=name)
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _bind(self, queued: QueuedPod, pod: PodInfo, node: str) -> None:
+        """The binding cycle of ``pod``, already assumed on ``node``."""
         try:
             await self.client.bind(namespace=pod.namespace, name=pod.name, node=node)
         except errors.StatusError as exc:
@@ -175,6 +195,12 @@ class Scheduler(Component):
             if self.cache.pod_on(pod.key) is pod:
                 self.cache.remove_pod(pod.key)
             log.info("binding %s/%s to %s failed: %s", pod.namespace, pod.name, node, exc)
+            self.queue.retry_later(queued)
+            return
+        except Exception:
+            log.exception("binding %s/%s failed", pod.namespace, pod.name)
+            if self.cache.pod_on(pod.key) is pod:
+                self.cache.remove_pod(pod.key)
             self.queue.retry_later(queued)
             return
         self.queue.delete(pod.key)
@@ -189,9 +215,17 @@ class Scheduler(Component):
         if decision.candidates:
             nominated = await self.preemptor.preempt(pod, decision.candidates, self.cache,
                                                      self._namespace_labels) or None
-        await self.events.emit(pod.reference(), type="Warning", reason="FailedScheduling",
-                               action="Scheduling", note=messages.truncate_note(decision.message))
-        await self._set_unschedulable(pod, decision.message, nominated=nominated)
+        self._start(self._report_failure(pod, decision.message, nominated),
+                    f"unschedulable {pod.namespace}/{pod.name}")
+
+    async def _report_failure(self, pod: PodInfo, message: str, nominated: str | None) -> None:
+        """The FailedScheduling event, then the PodScheduled condition, in that order."""
+        try:
+            await self.events.emit(pod.reference(), type="Warning", reason="FailedScheduling",
+                                   action="Scheduling", note=messages.truncate_note(message))
+            await self._set_unschedulable(pod, message, nominated=nominated)
+        except errors.StatusError as exc:
+            log.info("reporting %s/%s unschedulable failed: %s", pod.namespace, pod.name, exc)
 
     async def _set_unschedulable(self, pod: PodInfo, message: str, *,
                                  nominated: str | None) -> None:

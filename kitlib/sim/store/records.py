@@ -173,8 +173,18 @@ def make_record(obj: JSON, *, rv: int, fields: dict[str, str],
             labels = prev.labels
         if compact == prev.fields:
             compact = prev.fields
-    return Record(namespace=namespace, name=name, rv=rv, raw=orjson.dumps(obj),
+    return Record(namespace=namespace, name=name, rv=rv, raw=dumps(obj),
                   labels=labels, fields=compact)
+
+
+def dumps(obj: Any) -> bytes:
+    """``orjson.dumps``, in a bytes object of the JSON's own size.
+
+    orjson writes into a buffer of at least 4 kB and hands that buffer over as the bytes
+    object: a 400-byte event kept as it comes holds 4 kB of memory (8 kB for a pod
+    status) until it is freed.  What is kept is copied out; the buffer is reused by the
+    next ``dumps``."""
+    return memoryview(orjson.dumps(obj)).tobytes()
 
 
 def _intern(value: str) -> str:
@@ -197,4 +207,4 @@ def with_rv(record: Record, rv: int) -> Record:
     obj = record.object()
     obj["metadata"]["resourceVersion"] = str(rv)
     return Record(namespace=record.namespace, name=record.name, rv=rv,
-                  raw=orjson.dumps(obj), labels=record.labels, fields=record.fields)
+                  raw=dumps(obj), labels=record.labels, fields=record.fields)

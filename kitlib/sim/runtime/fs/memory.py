@@ -23,7 +23,7 @@ MAX_LINKS = 40
 Parts = tuple[str, ...]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Mount:
     """A tree (or the part of it at ``sub``) mounted at ``path`` (canonical components)."""
 

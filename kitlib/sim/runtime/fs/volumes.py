@@ -17,7 +17,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
+
+import orjson
 
 from kitlib.sim.machinery.quantity import QuantityError, parse_quantity
 from kitlib.sim.runtime.fs.nodes import Dir, File, Layer, Link, Node, Tree, split
@@ -72,11 +74,13 @@ class Disks:
 
 def pod_volumes(volumes: Iterable[JSON], *, namespace: str, node: str, disks: Disks,
                 now: Callable[[], float], disk_limit: int = 0,
-                context: Callable[[], VolumeContext]) -> dict[str, Tree]:
+                context: Callable[[], VolumeContext],
+                specs: Callable[[], Sequence[JSON]] | None = None) -> dict[str, Tree]:
     """The pod's volumes by name; what a ConfigMap, Secret, downward-API or projected
-    volume holds is read (``context()``) when it is first used."""
+    volume holds is read (``context()``) when it is first used (its spec from ``specs()``,
+    the same volumes again, if given: nothing of them is kept until then)."""
     out: dict[str, Tree] = {}
-    for volume in volumes:
+    for index, volume in enumerate(volumes):
         name = volume.get("name", "")
         if "hostPath" in volume:
             source = volume["hostPath"] or {}
@@ -86,7 +90,9 @@ def pod_volumes(volumes: Iterable[JSON], *, namespace: str, node: str, disks: Di
             out[name] = disks.claim(namespace, claim)
         elif any(key in volume for key in ("configMap", "secret", "downwardAPI", "projected")):
             layer = Layer(f"volume:{name}", read_only=True)
-            out[name] = Tree(layer=layer, build=_projection(context, volume, layer))
+            spec: Callable[[], JSON] = _Saved(volume) if specs is None else \
+                _Indexed(specs, index)
+            out[name] = Tree(layer=layer, build=_projection(context, spec, layer))
         else:                                   # emptyDir, and whatever has no storage here
             empty = volume.get("emptyDir") or {}
             limit = _bytes(empty.get("sizeLimit"))
@@ -111,10 +117,35 @@ def _bytes(quantity: Any) -> int:
 Payload = dict[str, tuple[bytes, int]]          # path -> (content, mode)
 
 
-def _projection(context: Callable[[], VolumeContext], volume: JSON,
+class _Saved:
+    """A volume's spec, kept as JSON until its volume is built (most never are)."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, volume: JSON) -> None:
+        self.raw = memoryview(orjson.dumps(volume)).tobytes()   # not orjson's 4 kB buffer
+
+    def __call__(self) -> JSON:
+        return orjson.loads(self.raw)
+
+
+class _Indexed:
+    """A volume's spec, read again from the pod's volumes when its volume is built."""
+
+    __slots__ = ("specs", "index")
+
+    def __init__(self, specs: Callable[[], Sequence[JSON]], index: int) -> None:
+        self.specs, self.index = specs, index
+
+    def __call__(self) -> JSON:
+        return self.specs()[self.index]
+
+
+def _projection(context: Callable[[], VolumeContext], spec: Callable[[], JSON],
                 layer: Layer) -> Callable[[], Node]:
     def build() -> Node:
         ctx = context()
+        volume = spec()
         payload: Payload = {}
         if "projected" in volume:
             source = volume["projected"] or {}

@@ -20,6 +20,7 @@ from kitlib.sim.runtime.fs.api import FsError
 from kitlib.sim.runtime.launch import Installed
 from kitlib.sim.runtime.process import ProcessContext, Program
 from kitlib.sim.runtime.programs.base import REASONS, header, http_date, say
+from kitlib.sim.runtime.termination import until_terminated
 
 MIME = {"html": "text/html", "htm": "text/html", "css": "text/css", "txt": "text/plain",
         "js": "application/javascript", "json": "application/json", "xml": "text/xml",
@@ -105,20 +106,22 @@ def nginx(installed: Installed) -> Program:
         error_log("notice", "start worker processes")
         for worker in range(workers):
             error_log("notice", f"start worker process {FIRST_WORKER + worker}")
-        await ctx.terminated.wait()
-        error_log("notice", "signal 3 (SIGQUIT) received, shutting down")
-        for listener in listeners:
-            listener.close()
-        for worker in range(workers):
-            pid = FIRST_WORKER + worker
-            error_log("notice", "gracefully shutting down", pid)
-            error_log("notice", "exiting", pid)
-            error_log("notice", "exit", pid)
-        for worker in range(workers):
-            error_log("notice", f"signal 17 (SIGCHLD) received from {FIRST_WORKER + worker}")
-            error_log("notice", f"worker process {FIRST_WORKER + worker} exited with code 0")
-        error_log("notice", "exit")
-        return 0
+
+        def shut_down() -> int:
+            error_log("notice", "signal 3 (SIGQUIT) received, shutting down")
+            for listener in listeners:
+                listener.close()
+            for worker in range(workers):
+                pid = FIRST_WORKER + worker
+                error_log("notice", "gracefully shutting down", pid)
+                error_log("notice", "exiting", pid)
+                error_log("notice", "exit", pid)
+            for worker in range(workers):
+                error_log("notice", f"signal 17 (SIGCHLD) received from {FIRST_WORKER + worker}")
+                error_log("notice", f"worker process {FIRST_WORKER + worker} exited with code 0")
+            error_log("notice", "exit")
+            return 0
+        return await until_terminated(ctx, shut_down)
     return run
 
 

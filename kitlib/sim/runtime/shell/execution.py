@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from kitlib.sim.runtime.fs.api import FsError
+from kitlib.sim.runtime.images import COMMAND, program_in
 from kitlib.sim.runtime.shell.commands import COMMANDS, SHELL_BUILTINS, Invocation, run_invocation
 from kitlib.sim.runtime.shell.errors import BrokenPipe, ReturnFromFunction, ShellError
 from kitlib.sim.runtime.shell.flavour import Flavour
@@ -186,6 +187,8 @@ class Execution:
         if not head.startswith(b"#!") and (directory or "/") in BIN_DIRS:
             if base in self.flavour.commands:
                 return self.find_command(base)      # the image's own program file
+            if base in COMMANDS and program_in(head) == COMMAND:
+                return "command", COMMANDS[base]    # installed later (apt-get, apk add)
             return "unsupported", base
         if head.startswith(b"\x7fELF"):
             return "unsupported", base

@@ -25,8 +25,8 @@ _COMMON = frozenset("""
 #: What busybox (and alpine's busybox) offers on top: its network applets and ps.
 BUSYBOX_COMMANDS = _COMMON | frozenset("sh ash wget nslookup nc ping ps hostname time".split())
 
-#: What a debian or ubuntu base image has: coreutils, grep, sed, findutils, mawk, bash.
-DEBIAN_COMMANDS = _COMMON | frozenset("sh dash bash".split())
+#: What a debian or ubuntu base image has: coreutils, grep, sed, findutils, mawk, bash, apt.
+DEBIAN_COMMANDS = _COMMON | frozenset("sh dash bash apt apt-get".split())
 
 #: PS1 as each shell shows it to root (busybox's default, dash's, debian's .bashrc).
 _PROMPTS = {"ash": "\\w \\$ ", "dash": "# ", "bash": "\\u@\\h:\\w\\$ "}
@@ -48,6 +48,8 @@ class Flavour:
     legacy_nslookup: bool = False
     #: The machine's kernel, as ``uname -r`` prints it.
     kernel: str = "6.8.0-1-generic"
+    #: The node's CPUs (images.yaml ``system.cpus``): how many workers nginx starts.
+    cpus: int = 8
 
     # --- variations -----------------------------------------------------------------
 
@@ -113,7 +115,7 @@ class Flavour:
 
 
 BUSYBOX = Flavour()
-ALPINE = Flavour(distro="alpine")
+ALPINE = Flavour(distro="alpine", commands=BUSYBOX_COMMANDS | {"apk"})
 DEBIAN = Flavour(shell="dash", userland="gnu", commands=DEBIAN_COMMANDS,
                  shells=(("sh", "dash"), ("dash", "dash"), ("bash", "bash")),
                  distro="debian")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kitlib.sim.runtime.shell.commands import (awk, fileops, files, grep,  # noqa: F401
-                                               listing, net, netdiag, sed, system, text,
-                                               tools)
+from kitlib.sim.runtime.shell.commands import (apk, apt, awk, fileops, files,  # noqa: F401
+                                               grep, listing, net, netdiag, observe, sed,
+                                               system, text, tools)
 from kitlib.sim.runtime.shell.commands.base import CommandFn, Invocation, run_invocation
 from kitlib.sim.runtime.shell.commands.registry import COMMANDS, SHELL_BUILTINS
 

@@ -234,6 +234,9 @@ async def uname(inv: Invocation) -> int:
 
 @command("ps")
 async def ps(inv: Invocation) -> int:
+    if inv.gnu:                                  # procps (apt-get install procps)
+        from kitlib.sim.runtime.shell.commands.procps import procps_ps
+        return await procps_ps(inv)
     process = inv.process
     rows = [(process.pid, " ".join(process.ctx.argv) or "sh")]
     rows += [(pid, "sh") for pid, task in sorted(process.jobs.items()) if not task.done()]
