@@ -27,10 +27,19 @@ def namespace(server: procs.Server, name: str) -> None:
     assert response.status_code in (201, 409), response.text
 
 
-def pod_bodies(start: int, stop: int) -> list[bytes]:
-    return [json.dumps(load.pod(f"pod-{i}", labels={"app": f"bench-{i % 1000}",
-                                                     "tier": "web"})).encode()
-            for i in range(start, stop)]
+#: A scheduler nobody runs: pods that name it stay Pending and untouched (as on a real
+#: cluster), so creating them measures the API server's own work.
+NO_SCHEDULER = "bench-no-scheduler"
+
+
+def pod_bodies(start: int, stop: int, *, scheduler: str = "") -> list[bytes]:
+    bodies = []
+    for i in range(start, stop):
+        pod = load.pod(f"pod-{i}", labels={"app": f"bench-{i % 1000}", "tier": "web"})
+        if scheduler:
+            pod["spec"]["schedulerName"] = scheduler
+        bodies.append(json.dumps(pod).encode())
+    return bodies
 
 
 def census(server: procs.Server) -> dict[str, Any]:
@@ -105,6 +114,13 @@ def measure(folder: Path, tls: tuple[Path, Path, Path], args: argparse.Namespace
         print("fan-out ...", flush=True)
         results["fanout"] = fanout(sim, hello, sim_target, hello_target,
                                    watchers=args.watchers, events=args.fanout_events)
+
+        print(f"{args.pods - small} creates the scheduler leaves alone ...", flush=True)
+        namespace(sim, "alone")
+        results["throughput"]["alone"] = load.creates(
+            sim_target, "/api/v1/namespaces/alone/pods",
+            pod_bodies(0, args.pods - small, scheduler=NO_SCHEDULER),
+            concurrency=args.concurrency)
         memory["after everything"] = procs.rss_mb(sim.pid)
     finally:
         sim.stop()

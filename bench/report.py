@@ -171,6 +171,19 @@ def _api(r: dict[str, Any]) -> list[str]:
               f"{codes(t['first']['statuses'])} | {t['first']['elapsed']:.1f} | "
               f"{t['first']['per_second']:,.0f} | "
               f"{_x(t['first']['per_second'], floor['per_second'])} | |"]
+    alone = t.get("alone")
+    if alone:
+        lines += [f"| creates, persistence on, API server alone | "
+                  f"{sum(alone['statuses'].values()):,} | {codes(alone['statuses'])} | "
+                  f"{alone['elapsed']:.1f} | {alone['per_second']:,.0f} | "
+                  f"{_x(alone['per_second'], floor['per_second'])} | 1,000/s: "
+                  f"{_met(alone['per_second'] >= 1000)} |",
+                  "", "*API server alone*: the same pods naming a scheduler that does not "
+                  "run (`spec.schedulerName`), so they stay Pending untouched, as on a real "
+                  "cluster: the API server's own cost per create. In the first row the "
+                  "scheduler, in the same process (on a real cluster it has its own), "
+                  "tries each new pod at once, and every pod that does not fit costs two "
+                  "more writes (a FailedScheduling Event and the PodScheduled condition)."]
 
     c = r.get("census")
     if c:

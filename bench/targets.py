@@ -70,8 +70,13 @@ TARGETS = [
     Target("api", "request latency", f"GET p99 < {GET_P99_MS:g} ms, CREATE p99 < "
            f"{CREATE_P99_MS:g} ms", _latency),
     Target("api", "create throughput", f">= {CREATES_PER_SECOND:,.0f}/s",
-           lambda r: [("creates per second", r["throughput"]["sim"]["per_second"],
-                       r["throughput"]["sim"]["per_second"] >= CREATES_PER_SECOND)]),
+           lambda r: [("creates per second, the scheduler reacting",
+                       r["throughput"]["sim"]["per_second"],
+                       r["throughput"]["sim"]["per_second"] >= CREATES_PER_SECOND)] + ([
+                      ("creates per second, API server alone",
+                       r["throughput"]["alone"]["per_second"],
+                       r["throughput"]["alone"]["per_second"] >= CREATES_PER_SECOND)]
+                      if "alone" in r["throughput"] else [])),
     Target("api", "memory with the API benchmark's pods", f"< {API_RSS_MB:g} MB",
            lambda r: [(f"RSS with {r['settings']['pods']:,} pods, MB",
                        r["memory"][str(r["settings"]["pods"])],
