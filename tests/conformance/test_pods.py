@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
-import subprocess
-import time
 
 import yaml
 
 from tests.conformance.conftest import (apply, jsonpath, make_namespace, reasons_and_messages,
                                         row, wait_for)
 from tests.kubectl.conftest import Kubectl
+from tests.kubectl.helpers import terminal
 
 
 def running(kubectl: Kubectl, name: str, *, namespace: str, ready: str = "1/1") -> bool:
@@ -138,35 +134,15 @@ def test_shell_demo(kubectl: Kubectl) -> None:
     ns = make_namespace(kubectl, "shell-demo")
     apply(kubectl, "application/shell-demo.yaml", namespace=ns)
     wait_for(lambda: running(kubectl, "shell-demo", namespace=ns), what="shell-demo Running")
-    primary, secondary = pty.openpty()
-    process = subprocess.Popen(
-        kubectl.command("exec", "--stdin", "--tty", "shell-demo", "--", "/bin/bash",
-                        namespace=ns),
-        stdin=secondary, stdout=secondary, stderr=secondary, env=kubectl.environment(),
-        close_fds=True)
-    os.close(secondary)
-    seen = b""
-
-    def until(pattern: bytes, timeout: float = 15.0) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + timeout
-        while pattern not in seen and time.monotonic() < deadline:
-            if select.select([primary], [], [], 0.2)[0]:
-                try:
-                    seen += os.read(primary, 4096)
-                except OSError:
-                    break
-        assert pattern in seen, seen
-
+    shell = terminal(kubectl, "exec", "--stdin", "--tty", "shell-demo", "--", "/bin/bash",
+                     namespace=ns)
     try:
-        until(b"root@shell-demo:/# ")
-        os.write(primary, b"echo 'Hello shell demo' > /usr/share/nginx/html/index.html\r")
-        until(b"html\r\nroot@shell-demo:/# ")
-        os.write(primary, b"curl http://localhost/\r")
-        until(b"Hello shell demo\r\nroot@shell-demo:/# ")
-        os.write(primary, b"exit\r")
-        assert process.wait(timeout=15) == 0
+        shell.until(b"root@shell-demo:/# ")
+        shell.type(b"echo 'Hello shell demo' > /usr/share/nginx/html/index.html\r")
+        shell.until(b"html\r\nroot@shell-demo:/# ")
+        shell.type(b"curl http://localhost/\r")
+        shell.until(b"Hello shell demo\r\nroot@shell-demo:/# ")
+        shell.type(b"exit\r")
+        assert shell.wait() == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
+        shell.close()

@@ -118,3 +118,52 @@ class LineReader:
             if re.search(pattern, line):
                 return line
         raise AssertionError(f"no line matching {pattern!r} came; read: {self.lines}")
+
+
+class Terminal:
+    """``kubectl exec -it`` as a learner types into it: a pseudo-terminal, what it has
+    shown so far (``seen``), and waiting until a text appears."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        import os
+        import pty
+        import subprocess
+
+        self.primary, secondary = pty.openpty()
+        self.process = subprocess.Popen(argv, stdin=secondary, stdout=secondary,
+                                        stderr=secondary, env=env, close_fds=True)
+        os.close(secondary)
+        self.seen = b""
+
+    def until(self, pattern: bytes, timeout: float = 15.0) -> None:
+        import os
+        import select
+
+        deadline = time.monotonic() + timeout
+        while pattern not in self.seen and time.monotonic() < deadline:
+            if select.select([self.primary], [], [], 0.2)[0]:
+                try:
+                    self.seen += os.read(self.primary, 4096)
+                except OSError:
+                    break
+        assert pattern in self.seen, self.seen
+
+    def type(self, keys: bytes) -> None:
+        import os
+
+        os.write(self.primary, keys)
+
+    def wait(self, timeout: float = 15.0) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def close(self) -> None:
+        import os
+
+        if self.process.poll() is None:
+            self.process.kill()
+        os.close(self.primary)
+
+
+def terminal(kubectl: Any, *args: str, namespace: str | None = None) -> Terminal:
+    """Start ``kubectl ARGS`` on a pseudo-terminal (close it when done)."""
+    return Terminal(kubectl.command(*args, namespace=namespace), kubectl.environment())

@@ -7,12 +7,7 @@ container runtime does.  ``test_exec_logs_runtime`` runs the same commands end t
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -22,7 +17,7 @@ import pytest
 from tests.api.nodefakes import FakeConnector, install
 from tests.api.streamfixtures import bound_pod
 from tests.kubectl.conftest import Kubectl
-from tests.kubectl.helpers import LineReader, manifest
+from tests.kubectl.helpers import LineReader, manifest, terminal
 
 NS = "exec-logs"
 
@@ -74,36 +69,16 @@ def test_exec_container_choice(kubectl: Kubectl, pods: str) -> None:
 
 
 def test_exec_interactive_terminal(kubectl: Kubectl, pods: str) -> None:
-    primary, secondary = pty.openpty()
-    process = subprocess.Popen(kubectl.command("exec", "-it", "one", "--", "sh", namespace=pods),
-                               stdin=secondary, stdout=secondary, stderr=secondary,
-                               env=kubectl.environment(), close_fds=True)
-    os.close(secondary)
-    seen = b""
-
-    def until(pattern: bytes, timeout: float = 15.0) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + timeout
-        while pattern not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([primary], [], [], 0.2)
-            if ready:
-                try:
-                    seen += os.read(primary, 4096)
-                except OSError:
-                    break
-        assert pattern in seen, seen
-
+    shell = terminal(kubectl, "exec", "-it", "one", "--", "sh", namespace=pods)
     try:
-        until(b"/ # ")
-        os.write(primary, b"echo typed\r")
-        until(b"typed\n")
-        os.write(primary, b"exit 3\r")
-        assert process.wait(timeout=15) == 3
+        shell.until(b"/ # ")
+        shell.type(b"echo typed\r")
+        shell.until(b"typed\n")
+        shell.type(b"exit 3\r")
+        assert shell.wait() == 3
     finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
-    assert b"echo typed\r\n" in seen                      # echoed by the (remote) terminal
+        shell.close()
+    assert b"echo typed\r\n" in shell.seen                # echoed by the (remote) terminal
 
 
 def test_logs(kubectl: Kubectl, pods: str, fake: FakeConnector) -> None:

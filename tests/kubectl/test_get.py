@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 import pytest
@@ -318,10 +317,9 @@ d      0/1     Pending   0          <age>
 
 
 def test_watch_ends_at_the_request_timeout(kubectl: Kubectl, own_pods: str) -> None:
-    started = time.monotonic()
+    # A watch that outlived its request timeout would run into the call's own timeout.
     done = kubectl("get", "pod", "a", "-w", "-o", "name", namespace=own_pods,
-                   request_timeout="1s")
-    assert time.monotonic() - started < 10
+                   request_timeout="1s", timeout=30)
     assert (done.returncode, done.stdout, done.stderr) == (0, "pod/a\n", "")
 
 

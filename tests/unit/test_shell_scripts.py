@@ -230,14 +230,9 @@ def test_pipefail_and_pipeline_status() -> None:
     assert result.stdout == "0\n1\n"
 
 
-def test_a_thousand_iterations_take_milliseconds() -> None:
-    import time
-    run("true")                                          # warm up imports and caches
-    start = time.perf_counter()
+def test_a_thousand_iterations_stay_within_the_step_limit() -> None:
     result = run("i=0; while [ $i -lt 1000 ]; do i=$((i+1)); done; echo $i")
-    elapsed = time.perf_counter() - start
-    assert result.stdout == "1000\n"
-    assert elapsed < 0.5                                  # about 40 ms on a laptop
+    assert (result.stdout, result.stderr, result.status) == ("1000\n", "", 0)
 
 
 def test_getopts_loop() -> None:
