@@ -24,7 +24,7 @@ from kitlib.sim.apiserver.connector import ByteStream, NodeError
 from kitlib.sim.apiserver.context import ApiContext
 from kitlib.sim.apiserver.spdyforward import (TUNNEL, OpenPort, SpdyForwarder,
                                               WebSocketTunnel, forward, serve_raw)
-from kitlib.sim.apiserver.streaming import websocket
+from kitlib.sim.apiserver.streaming import WebSocketChannels, websocket
 from kitlib.sim.machinery import errors
 from kitlib.sim.registry.base import ResourceType
 
@@ -89,17 +89,8 @@ class ChannelForwarder:
         self.ports = ports
         self.open_port = open_port
         self.inbound: list[asyncio.Queue[bytes | None]] = [asyncio.Queue() for _ in ports]
-        self._lock = asyncio.Lock()
-
-    async def send(self, channel: int, data: bytes) -> None:
-        message = channels.encode(self.proto, channel, data)
-        async with self._lock:
-            if self.ws.closed:
-                raise ConnectionResetError("the client went away")
-            if isinstance(message, str):
-                await self.ws.send_str(message)
-            else:
-                await self.ws.send_bytes(message)
+        # Frames go out as exec's do: one at a time, encoded for the negotiated protocol.
+        self.send = WebSocketChannels(ws, proto).send
 
     async def run(self) -> None:
         for index, port in enumerate(self.ports):
