@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import math
 import random
 import time
 import uuid
@@ -44,6 +45,7 @@ class Clock:
         self._seq = itertools.count()
         self._changed: asyncio.Event | None = None
         self._driver: asyncio.Task[None] | None = None
+        self._stamp: tuple[float, str] = (math.nan, "")     # the last timestamp(), by second
 
     # --- reading the time ---------------------------------------------------------------
 
@@ -57,8 +59,18 @@ class Clock:
         return datetime.fromtimestamp(self.time(), timezone.utc)
 
     def timestamp(self) -> str:
-        """RFC 3339 with seconds, as metav1.Time serialises (``2026-11-26T16:00:00Z``)."""
-        return self.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        """RFC 3339 with seconds, as metav1.Time serialises (``2026-11-26T16:00:00Z``).
+
+        One string per second: the pods started within a second keep the same one."""
+        now = self.time()
+        # The whole second as datetime rounds it (to the microsecond, half to even).
+        frac, second = math.modf(now)
+        micros = round(frac * 1e6)
+        second += 1 if micros >= 1_000_000 else -1 if micros < 0 else 0
+        if second != self._stamp[0]:
+            stamp = datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._stamp = (second, stamp)
+        return self._stamp[1]
 
     def micro_timestamp(self) -> str:
         """RFC 3339 with microseconds, as metav1.MicroTime serialises."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from typing import Callable
+from typing import Callable, TypeVar
 
 from kitlib.sim.client import LocalClient
 from kitlib.sim.clock import Clock
@@ -27,6 +27,7 @@ log = logging.getLogger("kitlib.sim.informers")
 
 #: A handler gets (ADDED|MODIFIED|DELETED, the record, the previous record or None).
 Handler = Callable[[str, Record, Record | None], None]
+T = TypeVar("T")
 
 
 class Informer:
@@ -37,9 +38,18 @@ class Informer:
         self.resource = resource
         self.handlers: list[Handler] = []
         self.synced = asyncio.Event()
+        self._shared: dict[str, object] = {}
 
     def add_handler(self, handler: Handler) -> None:
         self.handlers.append(handler)
+
+    def shared(self, key: str, make: Callable[[], T]) -> T:
+        """The one object ``key`` names for this informer, made by ``make`` on first use:
+        an index that several components would otherwise each keep per object."""
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = make()
+        return found  # type: ignore[no-any-return]
 
     # --- reads (from the store, through the client's registry) --------------------------
 

@@ -43,6 +43,8 @@ FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 #: Kinds the real collector ignores: events never own anything worth collecting.
 IGNORED = frozenset({"events", "events.events.k8s.io"})
+#: How many distinct owner-reference sets ``_links_of`` remembers (cleared when full).
+SHARED_LINKS_LIMIT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class GarbageCollector(Controller):
         self._dependents: dict[Ident, set[Ident]] = {}        # owner -> its dependents
         self._owners: dict[Ident, _OwnerState] = {}
         self._foreground: dict[Ident, str] = {}               # owner -> uid: begun
+        self._shared_links: dict[tuple[tuple[OwnerRef, ...], str], tuple[Link, ...]] = {}
         for storage in registry.values():
             if storage.key not in IGNORED:
                 self.ctx.informers(storage.key).add_handler(
@@ -97,6 +100,18 @@ class GarbageCollector(Controller):
                             and FOREGROUND in (meta.get("finalizers") or []))
         self._owners[ident] = state
         return state
+
+    def _links_of(self, refs: tuple[OwnerRef, ...], namespace: str) -> tuple[Link, ...]:
+        """The links of a dependent with ``refs`` in ``namespace``: one tuple shared by every
+        dependent alike (the pods of a ReplicaSet), not one per pod."""
+        key = (refs, namespace)
+        links = self._shared_links.get(key)
+        if links is None:
+            if len(self._shared_links) >= SHARED_LINKS_LIMIT:
+                self._shared_links.clear()
+            links = self._shared_links[key] = tuple(
+                (self._owner_ident(r, namespace), r) for r in refs)
+        return links
 
     def _classify(self, link: Link) -> str:
         owner, ref = link
@@ -147,7 +162,7 @@ class GarbageCollector(Controller):
         if refs != tuple(ref for _, ref in self._links.get(ident, ())):
             self._poke_waiting(self._unlink(ident))
             if refs:
-                links = tuple((self._owner_ident(r, record.namespace), r) for r in refs)
+                links = self._links_of(refs, record.namespace)
                 self._link(ident, links)
                 if any(self._classify(link) != "solid" for link in links):
                     self._enqueue(ident)

@@ -46,7 +46,7 @@ class NodeLifecycleController(Controller):
     def setup(self) -> None:
         self.nodes = self.ctx.informers("nodes")
         self.leases = self.ctx.informers(LEASES)
-        self.pods_on = PodsByNode(self.ctx)
+        self.pods_on = PodsByNode.shared(self.ctx)
         self.nodes.add_handler(self._node_changed)
         self.ctx.informers("pods").add_handler(self._pod_changed)
         self._health: dict[str, NodeHealth] = {}

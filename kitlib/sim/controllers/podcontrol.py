@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Awaitable, Callable, NamedTuple, TypeVar
@@ -354,13 +355,20 @@ def pod_facts(record: Record) -> PodFacts:
         cost = int((meta.get("annotations") or {}).get(DELETION_COST, 0))
     except ValueError:
         cost = 0
-    refs = tuple(OwnerRef.of(r) for r in meta.get("ownerReferences") or []
-                 if isinstance(r, dict))
-    return PodFacts(rv=record.rv, uid=meta.get("uid", ""), node=spec.get("nodeName") or "",
-                    phase=status.get("phase") or "", ready=ready, ready_since=since,
+    # Kept for every pod: interned strings, and the owner reference shared by all the
+    # pods of an owner (``owner_references``), not copies from this parse.
+    return PodFacts(rv=record.rv, uid=shared(meta.get("uid", "")),
+                    node=shared(spec.get("nodeName") or ""),
+                    phase=shared(status.get("phase") or ""), ready=ready, ready_since=since,
                     restarts=restarts, created=parse_time(meta.get("creationTimestamp")),
                     deleting=bool(meta.get("deletionTimestamp")), deletion_cost=cost,
-                    controller=controller_of(refs))
+                    controller=controller_of(owner_references(record.raw)))
+
+
+def shared(value: str) -> str:
+    """One copy of a string that components keep per pod (UIDs, node names, phases): the
+    scheduler, the kubelet and the controllers each keep one, and they are the same."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def _log_rank(moment: float, now: float) -> int:

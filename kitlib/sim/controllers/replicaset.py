@@ -147,6 +147,14 @@ def _discard(index: dict[Any, set[str]], key: Any, name: str) -> None:
             del index[key]
 
 
+def _forget(index: dict[str, dict[str, Any]], namespace: str, name: str) -> None:
+    names = index.get(namespace)
+    if names is not None:
+        names.pop(name, None)
+        if not names:
+            del index[namespace]
+
+
 class ReplicaSetController(Controller):
     name = "replicaset-controller"
     kind = REPLICA_SET
@@ -158,8 +166,9 @@ class ReplicaSetController(Controller):
         self._owners: dict[str, dict[str, _Owner]] = {}            # namespace -> name ->
         self._owned: dict[tuple[str, str], set[str]] = {}          # (ns, owner uid) -> pods
         self._orphans: dict[str, set[str]] = {}                    # namespace -> pods
-        self._pod_refs: dict[tuple[str, str], OwnerRef | None] = {}
-        self._facts: dict[tuple[str, str], PodFacts] = {}
+        # Per pod, by namespace then name (the records' own strings, no key tuples):
+        self._pod_refs: dict[str, dict[str, OwnerRef | None]] = {}
+        self._facts: dict[str, dict[str, PodFacts]] = {}
         self._tallies: dict[str, Tally] = {}
         self._failures: dict[str, int] = {}
         self.ctx.informers(self.kind.resource).add_handler(self._owner_changed)
@@ -169,13 +178,12 @@ class ReplicaSetController(Controller):
 
     def facts(self, record: Record) -> PodFacts:
         """The facts of one pod version, parsed once per resourceVersion."""
-        key = (record.namespace, record.name)
-        known = self._facts.get(key)
+        known = self._facts.get(record.namespace, {}).get(record.name)
         if known is not None and known.rv == record.rv:
             return known
         facts = pod_facts(record)
         if known is None or known.rv < record.rv:
-            self._facts[key] = facts
+            self._facts.setdefault(record.namespace, {})[record.name] = facts
         return facts
 
     def _current(self, namespace: str, name: str) -> tuple[Record, PodFacts] | None:
@@ -224,9 +232,9 @@ class ReplicaSetController(Controller):
         self.queue.add(key)
 
     def _index(self, namespace: str, name: str, ref: OwnerRef | None, *, gone: bool) -> None:
-        pod = (namespace, name)
-        if pod in self._pod_refs:
-            old = self._pod_refs[pod]
+        refs = self._pod_refs.get(namespace)
+        if refs is not None and name in refs:
+            old = refs[name]
             if not gone and old == ref:
                 return
             if old is None:
@@ -234,10 +242,10 @@ class ReplicaSetController(Controller):
             elif old.kind == self.kind.kind:
                 _discard(self._owned, (namespace, old.uid), name)
         if gone:
-            self._pod_refs.pop(pod, None)
-            self._facts.pop(pod, None)
+            _forget(self._pod_refs, namespace, name)
+            _forget(self._facts, namespace, name)
             return
-        self._pod_refs[pod] = ref
+        self._pod_refs.setdefault(namespace, {})[name] = ref
         if ref is None:
             self._orphans.setdefault(namespace, set()).add(name)
         elif ref.kind == self.kind.kind:
@@ -255,7 +263,7 @@ class ReplicaSetController(Controller):
 
     def _pod_changed(self, kind: str, record: Record, prev: Record | None) -> None:
         namespace, name = record.namespace, record.name
-        old_ref = self._pod_refs.get((namespace, name))
+        old_ref = self._pod_refs.get(namespace, {}).get(name)
         if kind == "DELETED":
             self._index(namespace, name, None, gone=True)
             self._deleted(namespace, name, old_ref)

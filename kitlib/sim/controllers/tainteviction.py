@@ -43,7 +43,7 @@ class TaintEvictionController(Controller):
     def setup(self) -> None:
         self.nodes = self.ctx.informers("nodes")
         self.pods = self.ctx.informers("pods")
-        self.pods_on = PodsByNode(self.ctx)
+        self.pods_on = PodsByNode.shared(self.ctx)
         self._tainted: dict[str, list[JSON]] = {}       # node -> its NoExecute taints
         self._seen: dict[str, list[JSON]] = {}          # node -> as the watch last showed
         self._evictions: dict[str, _Eviction] = {}      # "ns/pod" -> its eviction

@@ -10,7 +10,8 @@ a verb runs: that is the stages' business.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Awaitable, Callable
+import sys
+from typing import TYPE_CHECKING, Awaitable, Callable, TypeVar
 
 from kitlib.sim.kubelet import env as envs
 from kitlib.sim.kubelet.books import ContainerBook, PodBook, Termination
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kitlib.sim.kubelet")
 Subject = PodBook | ContainerBook
+T = TypeVar("T")
 Verb = Callable[["PodWorker", Subject], Awaitable[dict[str, str] | None]]
 
 
@@ -158,17 +160,24 @@ def container_config(worker: PodWorker, book: ContainerBook) -> ContainerConfig:
         pod.pod, spec, get=kubelet.read, services=kubelet.services_for(pod),
         node_ip=kubelet.identity.internal_ip, pod_ip=pod.ip,
         allocatable=kubelet.allocatable)
+    # The runtime keeps the config while the container lives: strings that every replica
+    # repeats are interned, not copies out of this pod's parse.
     return ContainerConfig(
-        name=book.name, image=spec.get("image", ""),
+        name=book.name, image=_shared(spec.get("image", "")),
         command=tuple(envs.expand(str(c), variables) for c in spec.get("command") or ()),
         args=tuple(envs.expand(str(a), variables) for a in spec.get("args") or ()),
-        env=tuple(variables.items()), working_dir=spec.get("workingDir", ""),
+        env=tuple(variables.items()), working_dir=_shared(spec.get("workingDir", "")),
         ports=tuple(spec.get("ports") or ()), mounts=tuple(spec.get("volumeMounts") or ()),
         attempt=book.attempts, kind=book.kind, stdin=bool(spec.get("stdin")),
         stdin_once=bool(spec.get("stdinOnce")), tty=bool(spec.get("tty")),
-        termination_message_path=spec.get("terminationMessagePath") or "/dev/termination-log",
-        termination_message_policy=spec.get("terminationMessagePolicy") or "File",
+        termination_message_path=_shared(spec.get("terminationMessagePath")
+                                         or "/dev/termination-log"),
+        termination_message_policy=_shared(spec.get("terminationMessagePolicy") or "File"),
         memory_limit=_memory_limit(spec))
+
+
+def _shared(value: T) -> T:
+    return sys.intern(value) if type(value) is str else value  # type: ignore[return-value]
 
 
 def _memory_limit(spec: dict) -> int:
@@ -203,7 +212,7 @@ async def start_container(worker: PodWorker, book: Subject) -> None:
     runtime = worker.kubelet.runtime
     future = runtime.wait_container(book.container_id)
     book.exit_future = future
-    future.add_done_callback(lambda _f: worker.poke())
+    future.add_done_callback(worker.exited)
     try:
         book.started_at = runtime.start_container(book.container_id)
     except StartError as exc:
@@ -254,7 +263,7 @@ async def stop_container(worker: PodWorker, book: Subject) -> None:
         # Created but never started (the pod was deleted in between): its end is what
         # the stopping container waits for, so watch it here.
         book.exit_future = runtime.wait_container(book.container_id)
-        book.exit_future.add_done_callback(lambda _f: worker.poke())
+        book.exit_future.add_done_callback(worker.exited)
     try:
         runtime.stop_container(
             book.container_id, timeout=grace_period(worker.book, book, reason))

@@ -11,6 +11,7 @@ books only through ``facts``.
 from __future__ import annotations
 
 import asyncio
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,22 +33,27 @@ class Termination:
 class ContainerBook:
     """One container of the pod, in the kubelet's terms.
 
-    Its spec is kept as JSON, shared by every pod of a template (ten thousand replicas
-    have one copy), and parsed while the worker works (``release`` drops the parsed one).
+    Its spec is the pod's own: a book that belongs to a pod's books (``PodBook``) holds no
+    copy of it, but finds it in the pod while the worker works (``release`` drops it).  A
+    book on its own, or whose container left the pod, keeps it as JSON.  The spec the
+    running container was made from is kept apart only while it differs.
     """
 
-    __slots__ = ("name", "kind", "_spec_json", "_spec", "_running_json", "state", "reason",
-                 "message", "error", "attempts", "container_id", "image", "started_at",
-                 "exit", "previous", "exit_future", "succeeded", "started", "ready",
-                 "liveness", "startup", "restart_requested", "pull_failed_at",
-                 "pull_seconds", "pull_total", "probe_tasks")
+    __slots__ = ("name", "kind", "_owner", "_spec_json", "_spec", "_running_json", "state",
+                 "reason", "message", "error", "attempts", "container_id", "image",
+                 "started_at", "exit", "previous", "exit_future", "succeeded", "started",
+                 "ready", "liveness", "startup", "restart_requested", "pull_failed_at",
+                 "probe_tasks")
 
     def __init__(self, *, name: str, kind: str, spec: JSON, **fields: Any) -> None:
         self.name = name
         self.kind = kind                        # init | sidecar | regular
-        self._spec_json = b""
+        self._owner: PodBook | None = None      # whose pod holds the spec (``attach``)
+        self._spec_json: bytes | None = None    # the spec, when no pod holds it
         self._spec: JSON | None = None
-        self._running_json: bytes | None = None     # the spec the running container has
+        #: The running container's spec: None (no container), SAME (the current spec), or
+        #: the JSON of another.
+        self._running_json: bytes | None = None
         self.spec = spec
         self.state = "new"
         self.reason = ""                        # of a waiting state
@@ -67,8 +73,6 @@ class ContainerBook:
         self.startup = "unknown"
         self.restart_requested = False
         self.pull_failed_at = 0.0
-        self.pull_seconds = 0.0
-        self.pull_total = 0.0
         self.probe_tasks: list[asyncio.Task[None]] | None = None
         for key, value in fields.items():       # any of the above, as the state to start in
             setattr(self, key, value)
@@ -81,35 +85,53 @@ class ContainerBook:
     def spec(self) -> JSON:
         """The container's spec, as the pod has it now."""
         if self._spec is None:
-            self._spec = orjson.loads(self._spec_json)
+            if self._owner is not None:
+                self._spec = self._owner.container_spec(self) or {}
+            else:
+                self._spec = orjson.loads(self._spec_json or b"{}")
         return self._spec
 
     @spec.setter
     def spec(self, spec: JSON) -> None:
-        self._spec_json = _shared(orjson.dumps(spec))
+        running = self._running_json
+        if running is SAME:
+            self._running_json = _dumps(self.spec)      # the running one stays as it was
+        elif running is not None and running == orjson.dumps(spec):
+            self._running_json = SAME
         self._spec = spec
+        if self._owner is None:
+            self._spec_json = _dumps(spec)
+
+    def attach(self, owner: PodBook) -> None:
+        """The spec is (from now on) the one ``owner``'s pod has under this name."""
+        self._owner, self._spec_json = owner, None
+
+    def detach(self) -> None:
+        """Keep the spec as it is now, whatever the pod says later."""
+        self._spec_json, self._owner = _dumps(self.spec), None
 
     @property
     def running_spec(self) -> JSON | None:
         """The spec the running container was made from: the very ``spec`` object while
         they are the same (``is`` tells that they are)."""
-        if self._running_json is None:
+        running = self._running_json
+        if running is None:
             return None
-        if self._running_json is self._spec_json:
+        if running is SAME:
             return self.spec
-        return orjson.loads(self._running_json)
+        return orjson.loads(running)
 
     @running_spec.setter
     def running_spec(self, spec: JSON | None) -> None:
         if spec is None:
             self._running_json = None
-        elif spec is self._spec:
-            self._running_json = self._spec_json
+        elif spec is self._spec or orjson.dumps(spec) == orjson.dumps(self.spec):
+            self._running_json = SAME
         else:
-            self._running_json = _shared(orjson.dumps(spec))
+            self._running_json = _dumps(spec)
 
     def release(self) -> None:
-        """Drop the parsed spec (parsed again when next read)."""
+        """Drop the parsed spec (found again when next read)."""
         self._spec = None
 
     @property
@@ -129,40 +151,25 @@ class ContainerBook:
         self.probe_tasks = None
 
 
-#: Container specs as JSON, one copy of each (a bounded table).
-_SPECS: dict[bytes, bytes] = {}
-_SPECS_MAX = 4096
+#: ``ContainerBook._running_json`` of a container made from the current spec.
+SAME = b"same"
 
 
-def _shared(raw: bytes) -> bytes:
-    found = _SPECS.get(raw)
-    if found is None:
-        if len(_SPECS) >= _SPECS_MAX:
-            _SPECS.clear()
-        found = memoryview(raw).tobytes()       # not orjson's own: its buffer is 4 kB
-        _SPECS[found] = found
-    return found
+def _dumps(spec: JSON) -> bytes:
+    """JSON in a bytes object of its own size (orjson's own holds a 4 kB buffer)."""
+    return memoryview(orjson.dumps(spec)).tobytes()
 
 
-@dataclass(eq=False, init=False)
 class PodBook:
-    uid: str
-    namespace: str
-    name: str
-    containers: list[ContainerBook]
-    #: The newest version of the pod seen; parsed (``pod``) only while the worker works,
-    #: so 10,000 sleeping workers hold the store's packed record, not 10,000 parsed pods.
-    source: Record | None = None
-    admitted: bool = False
-    volumes: str = "pending"        # pending | mounted | failed
-    error: str = ""                 # the last failure's text (a volume that did not mount)
-    sandbox_state: str = "none"
-    sandbox: PodSandbox | None = None
-    ip: str = ""
-    start_time: str = ""
-    removing: bool = False
-    gone: bool = False
-    initialized: bool = False       # a regular container has started at least once
+    """The pod, in the kubelet's terms.
+
+    The newest version of the pod seen (``source``) is parsed (``pod``) only while the
+    worker works, so 10,000 sleeping workers hold the store's packed record, not 10,000
+    parsed pods; the containers' specs are read from it too."""
+
+    __slots__ = ("uid", "namespace", "name", "containers", "source", "_pod", "admitted",
+                 "volumes", "error", "sandbox_state", "sandbox", "ip", "start_time",
+                 "removing", "gone", "initialized")
 
     def __init__(self, *, uid: str, namespace: str, name: str, containers: list[ContainerBook],
                  pod: JSON | None = None, source: Record | None = None) -> None:
@@ -170,6 +177,32 @@ class PodBook:
         self.containers = containers
         self.source = source
         self._pod = pod
+        self.admitted = False
+        self.volumes = "pending"        # pending | mounted | failed
+        self.error = ""                 # the last failure's text (a volume that did not mount)
+        self.sandbox_state = "none"
+        self.sandbox: PodSandbox | None = None
+        self.ip = ""
+        self.start_time = ""
+        self.removing = False
+        self.gone = False
+        self.initialized = False        # a regular container has started at least once
+        for container in containers:
+            # Books made from this very pod (``new_books``) read their specs from it.
+            if pod is not None and container._spec is not None \
+                    and self.container_spec(container) is container._spec:
+                container.attach(self)
+
+    def __repr__(self) -> str:
+        return f"PodBook(uid={self.uid!r}, namespace={self.namespace!r}, name={self.name!r})"
+
+    def container_spec(self, book: ContainerBook) -> JSON | None:
+        """The spec the pod has for the container of ``book`` (None if it has none)."""
+        group = "containers" if book.kind == "regular" else "initContainers"
+        for spec in self.spec.get(group) or ():
+            if isinstance(spec, dict) and spec.get("name") == book.name:
+                return spec
+        return None
 
     @property
     def pod(self) -> JSON:
@@ -233,10 +266,11 @@ def slim(pod: JSON) -> JSON:
 
 def new_books(pod: JSON) -> list[ContainerBook]:
     spec = pod.get("spec") or {}
-    books = [ContainerBook(name=c.get("name", ""), spec=c,
+    # Names interned: every replica's container has the same.
+    books = [ContainerBook(name=sys.intern(str(c.get("name", ""))), spec=c,
                            kind="sidecar" if c.get("restartPolicy") == "Always" else "init")
              for c in spec.get("initContainers") or []]
-    books += [ContainerBook(name=c.get("name", ""), kind="regular", spec=c)
+    books += [ContainerBook(name=sys.intern(str(c.get("name", ""))), kind="regular", spec=c)
               for c in spec.get("containers") or []]
     return books
 

@@ -56,7 +56,8 @@ class Kubelet(Component):
         self.stopped = False            # by Fleet.stop_kubelet
         self.registered = asyncio.Event()
         self.workers: dict[str, PodWorker] = {}
-        self.by_name: dict[tuple[str, str], str] = {}
+        #: namespace -> name -> uid (the records' own strings: no key tuple per pod).
+        self.by_name: dict[str, dict[str, str]] = {}
         self.status_manager = StatusManager(self)
         self.heartbeat = Heartbeat(self)
 
@@ -68,8 +69,8 @@ class Kubelet(Component):
 
     def pod_changed(self, kind: str, record: Record) -> None:
         """A pod bound to this node was added, changed or deleted (informer handler: quick)."""
-        key = (record.namespace, record.name)
-        uid = self.by_name.get(key)
+        namespace, name = record.namespace, record.name
+        uid = self.by_name.get(namespace, {}).get(name)
         worker = self.workers.get(uid) if uid else None
         if kind == "DELETED":
             if worker is not None:
@@ -83,20 +84,23 @@ class Kubelet(Component):
             return                              # nothing left to run or to clean up
         worker = PodWorker(self, record)
         self.workers[worker.book.uid] = worker
-        self.by_name[key] = worker.book.uid
+        self.by_name.setdefault(namespace, {})[name] = worker.book.uid
         worker.start()
 
     def worker_done(self, worker: PodWorker) -> None:
         book = worker.book
         self.workers.pop(book.uid, None)
-        if self.by_name.get((book.namespace, book.name)) == book.uid:
-            del self.by_name[(book.namespace, book.name)]
+        names = self.by_name.get(book.namespace)
+        if names is not None and names.get(book.name) == book.uid:
+            del names[book.name]
+            if not names:
+                del self.by_name[book.namespace]
         self.status_manager.forget(book.uid)
         self.crash_backoff.forget(book.uid + "/")
         self.image_backoff.forget(book.uid + "/")
 
     def worker_for(self, namespace: str, name: str) -> PodWorker | None:
-        uid = self.by_name.get((namespace, name))
+        uid = self.by_name.get(namespace, {}).get(name)
         return self.workers.get(uid) if uid else None
 
     # --- what pod workers read -------------------------------------------------------------

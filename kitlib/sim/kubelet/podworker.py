@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from string import Template
 from typing import TYPE_CHECKING, Any
 
@@ -36,19 +37,26 @@ JSON = dict[str, Any]
 Subject = PodBook | ContainerBook
 #: More firings than this in one step means stages that feed each other without pause.
 MAX_FIRINGS = 200
+#: The plan of a worker with no stage due: shared, never changed (``_replan`` makes a
+#: new dict, and only keys it holds are popped).
+NO_PLAN: dict[tuple[str, str], tuple[Stage, Subject, float]] = {}
 
 
 class PodWorker:
+    __slots__ = ("kubelet", "book", "plan", "finished", "_published", "_task", "_alarm",
+                 "_ended", "_poked", "_changes", "_status", "_status_of", "_saved")
+
     def __init__(self, kubelet: Kubelet, record: Record) -> None:
         self.kubelet = kubelet
         pod = record.object()
         saved = dict(pod.get("status") or {})      # what a kubelet wrote before, if any
         pod = bk.slim(pod)
         meta = pod["metadata"]
-        self.book = PodBook(uid=meta.get("uid", ""), namespace=record.namespace,
+        # The UID interned: the scheduler and the controllers keep the same string.
+        self.book = PodBook(uid=sys.intern(meta.get("uid", "")), namespace=record.namespace,
                             name=record.name, pod=pod, source=record,
                             containers=bk.new_books(pod))
-        self.plan: dict[tuple[str, str], tuple[Stage, Subject, float]] = {}
+        self.plan: dict[tuple[str, str], tuple[Stage, Subject, float]] = NO_PLAN
         self.finished = False
         #: The last status handed over to the status manager, as packed JSON.
         self._published: bytes | None = None
@@ -60,8 +68,10 @@ class PodWorker:
         self._ended = False
         self._poked = False
         self._changes = 0                   # bumped whenever the books may have changed
-        #: The status as of ``_changes``: parsed while working, packed JSON while asleep.
-        self._status: tuple[int, JSON | bytes] | None = None
+        #: The status as of ``_status_of`` (a value of ``_changes``): parsed while
+        #: working, packed JSON while asleep.
+        self._status: JSON | bytes | None = None
+        self._status_of = -1
         self._saved: JSON | None = saved if restore(self, saved) else None
 
     # --- what the kubelet tells it ------------------------------------------------------
@@ -71,15 +81,21 @@ class PodWorker:
         pod = bk.slim(record.object())
         if (pod.get("metadata") or {}).get("uid") != self.book.uid:
             return False
-        self.book.see(record, pod)
         specs = {c.get("name"): c for c in (pod.get("spec") or {}).get("initContainers") or []}
         specs.update({c.get("name"): c for c in (pod.get("spec") or {}).get("containers") or []})
+        changed = []
+        # Compared with the specs of the version seen before (books read theirs from it).
         for book in self.book.containers:
             spec = specs.get(book.name)
-            if spec is not None and spec != book.spec:
-                book.spec = spec
-                if book.state == "waiting":
-                    book.state = "new"          # a fixed image is tried at once
+            if spec is None:
+                book.detach()                   # keeps its spec: the pod has it no more
+            elif spec != book.spec:
+                changed.append((book, spec))
+        self.book.see(record, pod)
+        for book, spec in changed:
+            book.spec = spec
+            if book.state == "waiting":
+                book.state = "new"              # a fixed image is tried at once
         self.poke()
         return True
 
@@ -146,6 +162,8 @@ class PodWorker:
                 if self.finished or self._poked:
                     continue
                 self._release()
+                if not self.plan:
+                    self.plan = NO_PLAN             # asleep with nothing due: no dict of its own
                 deadlines = [deadline for _stage, _s, deadline in self.plan.values()]
                 if deadlines:
                     self._alarm = self.kubelet.clock.call_later(
@@ -160,6 +178,11 @@ class PodWorker:
             self._task = None
             if not asleep:
                 self._end()
+
+    def exited(self, _future: asyncio.Future[Any]) -> None:
+        """A container's process ended (a done callback: a bound method is smaller than a
+        closure, and there is one per container)."""
+        self.poke()
 
     def _wake_up(self) -> None:
         self._alarm = None
@@ -283,22 +306,21 @@ class PodWorker:
     def _release(self) -> None:
         """Asleep, a worker holds no parsed objects: 10,000 of them add up."""
         self.book.release()
-        if self._status is not None and not isinstance(self._status[1], bytes):
-            encoded = orjson.dumps(self._status[1])
+        if self._status is not None and not isinstance(self._status, bytes):
+            encoded = orjson.dumps(self._status)
             if self._published is not None and encoded == self.published:
                 packed = self._published            # one copy
             else:
                 packed = packedstatus.pack(encoded)
-            self._status = (self._status[0], packed)
+            self._status = packed
 
     def status(self, now: float | None = None) -> JSON:
         """The kubelet's part of the pod's status, as the books describe it now."""
         cached = self._status
-        if cached is not None and cached[0] == self._changes:
-            if isinstance(cached[1], bytes):
-                self._status = cached = (cached[0],
-                                         orjson.loads(packedstatus.unpack(cached[1])))
-            return cached[1]
+        if cached is not None and self._status_of == self._changes:
+            if isinstance(cached, bytes):
+                self._status = cached = orjson.loads(packedstatus.unpack(cached))
+            return cached
         pod = self.book
         published = self.published
         previous = (orjson.loads(published) if published is not None else
@@ -306,7 +328,7 @@ class PodWorker:
         status = pod_status(pod, node_ip=self.kubelet.identity.internal_ip,
                             terminal=pod.deleting and not bk.alive(pod),
                             now=self.kubelet.clock.timestamp(), previous=previous)
-        self._status = (self._changes, status)
+        self._status, self._status_of = status, self._changes
         return status
 
     async def publish(self, *, final: bool = False) -> None:

@@ -125,7 +125,16 @@ class StatusManager:
 
 
 def _summary(status: JSON) -> tuple[str, bool]:
-    """What makes a status news: its phase, and whether the pod is Ready."""
+    """What makes a status news: its phase, and whether the pod is Ready (one shared tuple
+    per combination: every pod keeps the summary of its last write)."""
     ready = any(c.get("type") == "Ready" and c.get("status") == "True"
                 for c in status.get("conditions") or [])
-    return status.get("phase", ""), ready
+    summary = (status.get("phase", ""), ready)
+    shared = _SUMMARIES.get(summary)
+    if shared is None and len(_SUMMARIES) < _SUMMARIES_MAX:
+        shared = _SUMMARIES[summary] = summary
+    return shared or summary
+
+
+_SUMMARIES: dict[tuple[str, bool], tuple[str, bool]] = {}
+_SUMMARIES_MAX = 64

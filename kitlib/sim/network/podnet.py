@@ -57,8 +57,8 @@ class BoundListener(Listener):
         key = (self.port, self.protocol)
         if self.net.space.ports.get(key) is self:
             del self.net.space.ports[key]
-        if self.net._listeners is not None:
-            self.net._listeners.discard(self)
+        if self.net._listeners is not None and self in self.net._listeners:
+            self.net._listeners.remove(self)
 
     # Listeners are compared by identity (the dataclass would compare their fields).
     __eq__ = object.__eq__
@@ -89,7 +89,8 @@ class PodNet:
         self.resolver = resolver
         self.host_aliases: tuple[dict[str, Any], ...] = tuple(host_aliases)
         self._hosts: dict[str, list[str]] | None = None
-        self._listeners: set[BoundListener] | None = None
+        # A list, not a set: most pods listen on one port (a set of one is 216 bytes).
+        self._listeners: list[BoundListener] | None = None
         self._connections: set[StreamEnd] | None = None
         self._tasks: set[asyncio.Task[Any]] | None = None
         self.released = False
@@ -109,9 +110,9 @@ class PodNet:
         return self._hosts
 
     @property
-    def listeners(self) -> set[BoundListener]:
+    def listeners(self) -> list[BoundListener]:
         if self._listeners is None:
-            self._listeners = set()
+            self._listeners = []
         return self._listeners
 
     @property
@@ -155,7 +156,7 @@ class PodNet:
         listener = BoundListener(net=self, ip=self.ip, port=port, protocol=protocol, http=http,
                                  stream=stream, owner=owner or f"{self.namespace}/{self.pod}")
         self.space.ports[key] = listener
-        self.listeners.add(listener)
+        self.listeners.append(listener)
         return listener
 
     def resolve(self, name: str) -> list[str]:

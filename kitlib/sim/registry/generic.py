@@ -17,7 +17,7 @@ from kitlib.sim.machinery.errors import FieldError
 from kitlib.sim.machinery.validation import validate_metadata_for
 from kitlib.sim.registry.base import ResourceType, Transaction
 from kitlib.sim.registry.options import DeleteOptions, WriteOptions
-from kitlib.sim.store.expiry import Expiry, Lease
+from kitlib.sim.store.expiry import Expiry
 from kitlib.sim.store.records import Record, make_record
 from kitlib.sim.store.store import Store
 
@@ -86,7 +86,7 @@ class Registry:
         now = self.clock.time()
         ttl = self.ttls.get(key)
         if ttl is not None and record is not None:
-            self.expiry.grant(Lease(now + ttl, record.rv, key, record.namespace, record.name))
+            self.expiry.grant_key(key, record.fields, record.rv, deadline=now + ttl)
         deadline = self.expiry.next_deadline()
         if deadline is not None and deadline <= now:
             self.expire(now)
@@ -111,11 +111,14 @@ class Registry:
         written (its newest timestamp): etcd keeps its leases across restarts."""
         self._leases_restored = True
         for key, ttl in self.ttls.items():
-            for record in list(self.store.list(key)):
+            leases = []
+            for record in self.store.list(key):
                 written = _last_written(record.object())
                 if written is not None:
-                    self.expiry.grant(Lease(written + ttl, record.rv, key, record.namespace,
-                                            record.name))
+                    leases.append((written + ttl, record.rv, record))
+            leases.sort(key=lambda lease: lease[:2])    # granted in order: no insertions
+            for deadline, rv, record in leases:
+                self.expiry.grant_key(key, record.fields, rv, deadline=deadline)
 
     def namespace_phase(self, name: str) -> str | None:
         """The phase of a namespace, or None when it does not exist."""

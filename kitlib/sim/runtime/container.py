@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kitlib.sim.runtime.catalogue import ImageInfo
 from kitlib.sim.runtime.execs import AttachSession
@@ -27,7 +27,7 @@ from kitlib.sim.runtime.task import Task
 #: Signals that ask a process to stop (what the simulated programs hear as ``terminated``).
 STOPPING_SIGNALS = frozenset({"TERM", "INT", "QUIT"})
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Container:
     id: str
     pod: PodState
@@ -51,13 +51,42 @@ class Container:
     ctx: ProcessContext | None = None
     previous: str = ""                      # the ID of the attempt before this one
     last_pid: int = 1                       # exec'd processes get the next ones
-    timers: list[asyncio.Task[None]] = field(default_factory=list)
-    execs: set[Task] = field(default_factory=set)
-    attached: list[AttachSession] = field(default_factory=list)
+    # Made when first needed (most containers never have any): ``()`` until then.
+    timers: list[asyncio.Task[None]] | tuple[()] = ()
+    execs: set[Task] | frozenset[Task] = frozenset()
+    attached: list[AttachSession] | tuple[()] = ()
 
     @property
     def running(self) -> bool:
         return self.state == "running"
+
+    def add_timer(self, timer: asyncio.Task[None]) -> None:
+        if not isinstance(self.timers, list):
+            self.timers = []
+        self.timers.append(timer)
+
+    def add_exec(self, task: Task) -> None:
+        if not isinstance(self.execs, set):
+            self.execs = set()
+        self.execs.add(task)
+
+    def discard_exec(self, task: Task) -> None:
+        if isinstance(self.execs, set):
+            self.execs.discard(task)
+
+    def add_attached(self, session: AttachSession) -> None:
+        if not isinstance(self.attached, list):
+            self.attached = []
+        self.attached.append(session)
+
+    def processes(self) -> list[tuple[int, list[str], bool]]:
+        """What ``ps`` lists (``ProcessContext.list_processes``): its running processes."""
+        return [(t.ctx.pid, list(t.ctx.argv), t.ctx.tty) for t in (self.task, *self.execs)
+                if t is not None and t.running]
+
+    def process_ended(self, _done: object) -> None:
+        """The main process's ``done`` callback: the runtime records how it exited."""
+        self.pod.host.container_ended(self)
 
     def signal(self, pid: int, name: str) -> bool:
         """kill(2) from inside the container: deliver signal ``name`` (``TERM``, ``KILL``,

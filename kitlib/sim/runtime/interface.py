@@ -60,7 +60,7 @@ class Pulled:
     seconds: float          # time spent pulling (without waiting in the kubelet's queue)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PodSandbox:
     """A pod's shared identity: one network namespace (its IP) and its volumes."""
 
@@ -74,13 +74,20 @@ class PodSandbox:
     hostname: str = ""
     volumes: tuple[JSON, ...] = ()
     #: The volumes as JSON instead (what the simulated runtime keeps: ten thousand pods'
-    #: parsed volumes are tens of megabytes).
+    #: parsed volumes are tens of megabytes), without their names, which are in
+    #: ``volume_names`` (None: the volume has none).  The replicas of a Deployment differ
+    #: only in the names (``kube-api-access-xxxxx``), so they can share the JSON.
     volumes_json: bytes = b""
+    volume_names: tuple[str | None, ...] = ()
 
     def volume_specs(self) -> tuple[JSON, ...]:
         """The pod's ``spec.volumes``."""
         if self.volumes_json:
-            return tuple(orjson.loads(self.volumes_json))
+            specs = tuple(orjson.loads(self.volumes_json))
+            for spec, name in zip(specs, self.volume_names):
+                if name is not None:
+                    spec["name"] = name
+            return specs
         return self.volumes
 
 

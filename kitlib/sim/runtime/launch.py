@@ -67,6 +67,8 @@ class Launcher:
         #: Programs made so far, by name: a program keeps its state in its run, not in
         #: the function, so every container of the image runs the same one.
         self._made: dict[str, Program] = {}
+        #: ``find`` as one bound method, shared by every process context of the image.
+        self.finder = self.find
 
     def lookup(self, fs: FileSystem, name: str, *, path: str, cwd: str = "/") -> str:
         """The file ``name`` means: a path, or the first executable of that name in PATH."""

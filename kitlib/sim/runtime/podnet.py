@@ -151,10 +151,12 @@ class LoopbackNetwork:
 class ContainerNetwork:
     """One container's use of its pod's network: its listeners end with its process."""
 
+    __slots__ = ("_net", "owner", "_listeners")
+
     def __init__(self, net: PodNetwork, *, owner: str) -> None:
         self._net = net
         self.owner = owner
-        self._listeners: list[Listener] = []
+        self._listeners: list[Listener] | None = None      # made by the first listen
 
     @property
     def ip(self) -> str:
@@ -169,6 +171,8 @@ class ContainerNetwork:
                owner: str = "") -> Listener:
         listener = self._net.listen(port, http=http, stream=stream, protocol=protocol,
                                     owner=self.owner)
+        if self._listeners is None:
+            self._listeners = []
         self._listeners.append(listener)
         return listener
 
@@ -183,6 +187,6 @@ class ContainerNetwork:
         return await self._net.connect(host, port, timeout=timeout)
 
     def close(self) -> None:
-        for listener in self._listeners:
+        listeners, self._listeners = self._listeners, None
+        for listener in listeners or ():
             listener.close()
-        self._listeners.clear()

@@ -54,7 +54,7 @@ class Output(Protocol):
         """Never blocks; raises LimitExceeded past ``Limits.output``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ProcessContext:
     argv: list[str]
     env: dict[str, str]

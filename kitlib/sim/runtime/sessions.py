@@ -92,10 +92,10 @@ class ContainerSessions:
                             "OCI runtime exec failed: exec failed: unable to start container "
                             f"process: {exc.detail}: unknown") from None
         task = Task(program, ctx)
-        container.execs.add(task)
+        container.add_exec(task)
 
         def ended(_future: object) -> None:
-            container.execs.discard(task)
+            container.discard_exec(task)
             net.close()
         task.done.add_done_callback(ended)
         if tty:
@@ -115,7 +115,7 @@ class ContainerSessions:
                                 tty=tty and container.config.tty,
                                 stdin_once=container.config.stdin_once,
                                 finished=lambda: not container.running)
-        container.attached.append(session)
+        container.add_attached(session)
         return session
 
     # --- logs -----------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from functools import partial
 from typing import Any, Callable, Mapping
 
 import orjson
@@ -29,7 +28,7 @@ from kitlib.sim.runtime.environ import Environment
 from kitlib.sim.runtime.faults import PullFaults
 from kitlib.sim.runtime.fs.api import FsError
 from kitlib.sim.runtime.fs.memory import ContainerFS
-from kitlib.sim.runtime.fs.nodes import File, Layer, Node, Tree
+from kitlib.sim.runtime.fs.nodes import ContainerLayer, File, Layer, Node, Tree
 from kitlib.sim.runtime.fs.volumes import Disks, Getter, VolumeContext
 from kitlib.sim.runtime.images import ImageFiles, ImageRoot
 from kitlib.sim.runtime.interface import (EXIT_SIGKILL, ContainerConfig, CRIError, ExitStatus,
@@ -42,7 +41,7 @@ from kitlib.sim.runtime.process import Limits, ProcessContext
 from kitlib.sim.runtime.programs import PROGRAMS
 from kitlib.sim.runtime.pulls import ImageStore
 from kitlib.sim.runtime.reference import parse_reference
-from kitlib.sim.runtime.sandbox import PodState
+from kitlib.sim.runtime.sandbox import POD_FILES, PodState
 from kitlib.sim.runtime.sessions import ContainerSessions
 from kitlib.sim.runtime.streams import Pipe, closed_input
 from kitlib.sim.runtime.task import Task
@@ -63,21 +62,35 @@ _MOUNT_POINTS: dict[tuple[int, tuple[str, ...]], Node] = {}
 _NO_INPUT = closed_input()
 
 
-def _json(value: Any) -> bytes:
-    """JSON in a bytes object of its own size (orjson's own output keeps a 4 kB buffer)."""
-    return memoryview(orjson.dumps(value)).tobytes()
+#: Volumes JSON without the volumes' names, one copy of each (bounded: a fresh table once
+#: full): every replica of a Deployment has the same volumes but its own token volume name.
+_VOLUMES: dict[bytes, bytes] = {}
+_VOLUMES_MAX = 1024
 
 
-class _TerminationLog:
-    """Makes a container's (empty) termination-message file when it is first used."""
+def _volumes_json(volumes: tuple[JSON, ...]) -> tuple[bytes, tuple[str | None, ...]]:
+    """(the volumes as shared JSON with empty names, their names): ``PodSandbox``'s
+    ``volumes_json`` and ``volume_names``."""
+    names = tuple(volume.get("name") if "name" in volume else None for volume in volumes)
+    text = orjson.dumps([{**volume, "name": ""} if "name" in volume else volume
+                         for volume in volumes])
+    found = _VOLUMES.get(text)
+    if found is None:
+        if len(_VOLUMES) >= _VOLUMES_MAX:
+            _VOLUMES.clear()
+        # A bytes object of its own size (orjson's own output keeps a 4 kB buffer).
+        found = _VOLUMES[text] = memoryview(text).tobytes()
+    return found, names
 
-    __slots__ = ("layer",)
 
-    def __init__(self, layer: Layer) -> None:
-        self.layer = layer
+class _TerminationLog(Layer):
+    """The layer of a container's termination-message file, which also makes the (empty)
+    file when it is first used (one object rather than a layer and a builder)."""
+
+    __slots__ = ()
 
     def __call__(self) -> File:
-        return File(b"", mode=0o666, layer=self.layer)
+        return File(b"", mode=0o666, layer=self)
 
 
 class SimulatedRuntime(ContainerProbes, ContainerSessions):
@@ -92,6 +105,9 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
                  allocatable: dict[str, str] | None = None) -> None:
         self.node = node
         self.clock = clock
+        #: The clock's ``time``, one bound method that every pod, log and filesystem of
+        #: this node shares (``clock.time`` makes a new one each time it is read).
+        self.now: Callable[[], float] = clock.time
         self.catalogue = catalogue or default_catalogue()
         self.timing = self.catalogue.timing(profile)
         self.pull_faults = pull_faults if pull_faults is not None else PullFaults()
@@ -133,31 +149,35 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
     def run_pod_sandbox(self, *, namespace: str, name: str, uid: str, ip: str,
                         host_network: bool = False, hostname: str = "",
                         volumes: tuple[JSON, ...] = ()) -> PodSandbox:
+        volumes_json, volume_names = _volumes_json(volumes)
         sandbox = PodSandbox(id=self._id(), namespace=namespace, name=name, uid=uid,
                              node=self.node, ip=ip, host_network=host_network,
-                             hostname=hostname or name, volumes_json=_json(volumes))
-        pod = self._pod_object(namespace, name, uid, ip, sandbox)
+                             hostname=hostname or name, volumes_json=volumes_json,
+                             volume_names=volume_names)
+        pod = self.sandbox_pod(sandbox)
         net = self._network(sandbox, pod) if self._network else \
             LoopbackNetwork(ip=ip, hostname=sandbox.hostname)
-        self._pods[sandbox.id] = PodState(
-            sandbox, net=net, pod=pod, now=self.clock.time,
-            pod_source=partial(self._pod_object, namespace, name, uid, ip, sandbox),
-            volume_context=self._volume_context, disks=self.disks,
-            disk_limit=self.limits.disk)
+        self._pods[sandbox.id] = PodState(sandbox, net=net, pod=pod, host=self)
         self._by_pod[(namespace, name)] = sandbox.id
         return sandbox
 
-    def _pod_object(self, namespace: str, name: str, uid: str, ip: str,
-                    sandbox: PodSandbox) -> JSON:
+    # --- what the sandboxes ask (sandbox.SandboxHost) ----------------------------------------
+
+    @property
+    def disk_limit(self) -> int:
+        return self.limits.disk
+
+    def sandbox_pod(self, sandbox: PodSandbox) -> JSON:
         """The pod as the cluster has it now (or as much as the sandbox knows of it)."""
+        namespace, name, uid = sandbox.namespace, sandbox.name, sandbox.uid
         pod = self._objects("pods", namespace, name) or {}
         if (pod.get("metadata") or {}).get("uid") != uid:
             pod = {"metadata": {"name": name, "namespace": namespace, "uid": uid},
                    "spec": {"volumes": list(sandbox.volume_specs())}}
-        return {**pod, "status": {**(pod.get("status") or {}), "podIP": ip}}
+        return {**pod, "status": {**(pod.get("status") or {}), "podIP": sandbox.ip}}
 
-    def _volume_context(self, pod: JSON) -> VolumeContext:
-        return VolumeContext(pod=pod, get=self._objects, now=self.clock.time,
+    def volume_context(self, pod: JSON) -> VolumeContext:
+        return VolumeContext(pod=pod, get=self._objects, now=self.now,
                              random_bits=self.clock.random.getrandbits, node=self.node,
                              disks=self.disks, disk_limit=self.limits.disk,
                              allocatable=self.allocatable)
@@ -216,9 +236,9 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         env.update(root.env)
         env.update(config.env)
         env.setdefault("HOME", "/root")
-        layer = Layer(f"container:{container_id[:12]}", limit=self.limits.disk)
-        termination_layer = Layer("termination-log", limit=4096 * 4)
-        termination = Tree(layer=termination_layer, build=_TerminationLog(termination_layer))
+        layer = ContainerLayer(container_id, limit=self.limits.disk)
+        termination_layer = _TerminationLog("termination-log", limit=4096 * 4)
+        termination = Tree(layer=termination_layer, build=termination_layer)
         rootfs = Tree(self._mount_points(root, pod, config), layer=layer)
         fs = pod.container_fs(rootfs, config, env, termination)
         shared = Environment(env, hostname=sandbox.hostname
@@ -236,7 +256,7 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         history = pod.containers.setdefault(config.name, [])
         container = Container(
             id=container_id, pod=pod, config=config, image=image, info=info, root=root,
-            fs=fs, termination=termination, log=ContainerLog(now=self.clock.time),
+            fs=fs, termination=termination, log=ContainerLog(now=self.now),
             launcher=launcher, env=shared, cwd=cwd,
             net=ContainerNetwork(pod.net, owner=f"{sandbox.namespace}/{sandbox.name}/"
                                                 f"{config.name}"),
@@ -255,7 +275,7 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         left to each container, making them would copy ``/``, ``/var`` and ``/run`` into
         every container's writable layer (overlayfs keeps them in the image's snapshot
         too, where the runtime creates mount points once)."""
-        paths = (*sorted(str(m.get("mountPath", "")) for m in config.mounts), *pod.files,
+        paths = (*sorted(str(m.get("mountPath", "")) for m in config.mounts), *POD_FILES,
                  config.termination_message_path or "/dev/termination-log", "/dev/shm")
         key = (id(root), paths)
         found = _MOUNT_POINTS.get(key)
@@ -264,7 +284,7 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
                 _MOUNT_POINTS.clear()
             layer = Layer("mount-points")
             tree = Tree(root.root, layer=layer)
-            view = ContainerFS(tree, now=self.clock.time)
+            view = ContainerFS(tree, now=self.now)
             for path in paths:
                 try:
                     view.canonical(path)
@@ -292,12 +312,9 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
                               cwd=container.cwd,
                               fs=container.fs, net=streams.pop("net", container.net),
                               clock=self.clock, hostname=container.pod.sandbox.hostname,
-                              limits=limits, find_program=container.launcher.find,
+                              limits=limits, find_program=container.launcher.finder,
                               send_signal=container.signal,
-                              list_processes=lambda: [
-                                  (t.ctx.pid, list(t.ctx.argv), t.ctx.tty)
-                                  for t in (container.task, *container.execs)
-                                  if t is not None and t.running],
+                              list_processes=container.processes,
                               **streams)
 
     def start_container(self, container_id: str) -> float:
@@ -320,10 +337,11 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
             raise StartError(message) from None
         container.ctx = ctx
         container.task = Task(program, ctx)
-        container.task.done.add_done_callback(lambda _f: self._ended(container))
+        container.task.done.add_done_callback(container.process_ended)
         return container.started_at
 
-    def _ended(self, container: Container) -> None:
+    def container_ended(self, container: Container) -> None:
+        """Its main process ended (``Container.process_ended``)."""
         assert container.task is not None
         code, reason = container.task.done.result()
         self._finish(container, code, reason)
@@ -336,7 +354,7 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         for timer in container.timers:
             if timer is not asyncio.current_task():
                 timer.cancel()
-        container.timers.clear()
+        container.timers = ()
         for task in list(container.execs):
             task.kill()
         if container.task is not None:
@@ -346,7 +364,7 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         container.log.close()
         for session in list(container.attached):
             session.ended()
-        container.attached.clear()
+        container.attached = ()
         reason = reason or ("Completed" if code == 0 else "Error")
         container.exited.set_result(ExitStatus(
             exit_code=code, reason=reason, started_at=container.started_at,
@@ -390,7 +408,7 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         async def kill_later() -> None:
             await self.clock.sleep(max(0.0, timeout))
             task.kill(EXIT_SIGKILL)
-        container.timers.append(asyncio.ensure_future(kill_later()))
+        container.add_timer(asyncio.ensure_future(kill_later()))
 
     def remove_container(self, container_id: str) -> None:
         container = self._containers.pop(container_id, None)
@@ -409,7 +427,7 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         for container in self._containers.values():
             for timer in container.timers:
                 timer.cancel()
-            container.timers.clear()
+            container.timers = ()
             for task in [container.task, *container.execs]:
                 if task is not None and task.running:
                     task.kill()

@@ -38,6 +38,8 @@ async def end_all() -> None:
 
 
 class Task:
+    __slots__ = ("ctx", "name", "done", "_parked", "_task")
+
     def __init__(self, program: Program, ctx: ProcessContext, *, name: str = "") -> None:
         self.ctx = ctx
         self.name = name or (ctx.argv[0] if ctx.argv else "?")
@@ -46,6 +48,8 @@ class Task:
         self.done: asyncio.Future[tuple[int, str]] = loop.create_future()
         if isinstance(ctx.terminated, Termination):
             ctx.terminated.parkable = True          # this task resumes it (termination.py)
+        #: What a parked program does once told to stop (see ``termination.py``).
+        self._parked: Parked | None = None
         self._task: asyncio.Task[None] | None = self._start(lambda: program(ctx))
 
     def _start(self, run: Callable[[], Awaitable[int]]) -> asyncio.Task[None]:
@@ -59,17 +63,17 @@ class Task:
     def running(self) -> bool:
         return not self.done.done()
 
-    def _resume(self, parked: Parked) -> None:
-        if self.running:
+    def _resume(self) -> None:
+        parked, self._parked = self._parked, None
+        if self.running and parked is not None:
             self._task = self._start(parked.resume)
 
     async def _run(self, run: Callable[[], Awaitable[int]]) -> None:
         try:
             code = await run()
             if isinstance(code, Parked):        # waits for SIGTERM without running
-                parked = code
-                self._task = None
-                self.ctx.terminated.when_set(lambda: self._resume(parked))
+                self._task, self._parked = None, code
+                self.ctx.terminated.when_set(self._resume)
                 return
             self._finish(int(code or 0) & 0xFF)
         except asyncio.CancelledError:

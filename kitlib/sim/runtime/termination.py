@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kitlib.sim.runtime.process import ProcessContext
 
 Then = Callable[[], Union[int, Awaitable[int]]]
+Waiter = Union["asyncio.Future[bool]", Callable[[], None]]
 
 
 class Termination:
@@ -31,7 +32,8 @@ class Termination:
 
     def __init__(self) -> None:
         self._set = False
-        self._waiters: list[asyncio.Future[bool] | Callable[[], None]] | None = None
+        # One waiter as itself (a parked process's), more in a list.
+        self._waiters: list[Waiter] | Waiter | None = None
         #: Set by the process task that runs the context: it resumes parked programs.
         self.parkable = False
 
@@ -43,7 +45,9 @@ class Termination:
             return
         self._set = True
         waiters, self._waiters = self._waiters, None
-        for waiter in waiters or ():
+        if waiters is None:
+            return
+        for waiter in waiters if isinstance(waiters, list) else [waiters]:
             if isinstance(waiter, asyncio.Future):
                 if not waiter.done():
                     waiter.set_result(True)
@@ -61,7 +65,9 @@ class Termination:
         try:
             return await future
         finally:
-            if self._waiters and future in self._waiters:
+            if self._waiters is future:
+                self._waiters = None
+            elif isinstance(self._waiters, list) and future in self._waiters:
                 self._waiters.remove(future)
 
     def when_set(self, callback: Callable[[], None]) -> None:
@@ -71,10 +77,13 @@ class Termination:
         else:
             self._add(callback)
 
-    def _add(self, waiter: asyncio.Future[bool] | Callable[[], None]) -> None:
+    def _add(self, waiter: Waiter) -> None:
         if self._waiters is None:
-            self._waiters = []
-        self._waiters.append(waiter)
+            self._waiters = waiter
+        elif isinstance(self._waiters, list):
+            self._waiters.append(waiter)
+        else:
+            self._waiters = [self._waiters, waiter]
 
 
 class Parked:

@@ -9,6 +9,7 @@ hundred nodes touches no JSON at all.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from kitlib.sim.scheduler.affinity import (RequiredAffinity, Term, preferred_ter
 from kitlib.sim.scheduler.podterms import (PodTerms, SpreadConstraint, pod_terms,
                                            spread_constraints)
 from kitlib.sim.scheduler.resources import Resource, pod_requests
+from kitlib.sim.store.records import Record
 
 JSON = dict[str, Any]
 
@@ -136,26 +138,34 @@ class PodInfo:
                 "apiVersion": "v1", "resourceVersion": self.resource_version}
 
 
-def pod_info(obj: JSON, *, keep_source: bool = False) -> PodInfo:
+def pod_info(obj: JSON, *, keep_source: bool = False, record: Record | None = None) -> PodInfo:
+    """The pod ``obj``; given its ``record`` (the store's version it was parsed from), the
+    PodInfo shares the record's name, namespace and labels instead of holding copies
+    (never changed here: every PodInfo is read-only but for its resourceVersion)."""
     meta = obj.get("metadata") or {}
     spec = obj.get("spec") or {}
     non_zero = pod_requests(spec, non_zero=True)
     priority = spec.get("priority")
-    namespace = str(meta.get("namespace") or "")
-    labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
+    if record is not None:
+        namespace, name, labels = record.namespace, record.name, record.labels
+    else:
+        namespace, name = str(meta.get("namespace") or ""), str(meta.get("name") or "")
+        labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
     return PodInfo(
-        namespace=namespace, name=str(meta.get("name") or ""),
-        uid=str(meta.get("uid") or ""), resource_version=str(meta.get("resourceVersion") or ""),
+        namespace=namespace, name=name,
+        # Interned: the kubelet and the controllers keep the same strings.
+        uid=sys.intern(str(meta.get("uid") or "")),
+        resource_version=str(meta.get("resourceVersion") or ""),
         labels=labels,
         priority=priority if isinstance(priority, int) else 0,
         requests=pod_requests(spec), non_zero_cpu=non_zero.cpu,
         non_zero_memory=non_zero.memory, ports=_host_ports(spec),
         tolerations=_tolerations(spec), required=required_affinity(spec),
         preferred=preferred_terms(spec), terms=pod_terms(spec, namespace, labels),
-        spread=spread_constraints(spec, labels), owner=_spread_owner(meta),
+        spread=spread_constraints(spec, labels), owner=sys.intern(_spread_owner(meta)),
         terminating=bool(meta.get("deletionTimestamp")),
         gated=bool(spec.get("schedulingGates")),
         preempt_never=spec.get("preemptionPolicy") == "Never",
-        node_name=str(spec.get("nodeName") or ""),
+        node_name=sys.intern(str(spec.get("nodeName") or "")),
         nominated=str((obj.get("status") or {}).get("nominatedNodeName") or ""),
         source=fingerprint(spec, meta.get("labels")) if keep_source else None)

@@ -110,7 +110,7 @@ class Scheduler(Component):
             queued.pod.resource_version = str(record.rv)
             queued.pod.nominated = str((obj.get("status") or {}).get("nominatedNodeName") or "")
             return
-        pod = pod_info(obj)
+        pod = pod_info(obj, record=record)
         pod.source = digest
         if queued is None:
             self.queue.add(pod)
@@ -127,12 +127,12 @@ class Scheduler(Component):
             known.source = None                     # the spec is no longer needed
             if record.labels != known.labels:       # relabelled: selectors see it anew
                 arrived = True
-                self.cache.add_pod(pod_info(record.object()), node)
+                self.cache.add_pod(pod_info(record.object(), record=record), node)
             elif not known.terminating and b'"deletionTimestamp"' in record.raw:
                 if (record.object().get("metadata") or {}).get("deletionTimestamp"):
                     self.cache.nodes[node].mark_terminating(key)
         else:
-            self.cache.add_pod(pod_info(record.object()), node)
+            self.cache.add_pod(pod_info(record.object(), record=record), node)
         if arrived:
             # AssignedPodAdded: pods waiting to be near it (or spread around it) may now fit.
             self.queue.move_rejected_by(HELPED_BY_POD_ARRIVAL)

@@ -5,14 +5,19 @@ read costs no re-encoding; once nobody has needed it for a while the store packs
 (``packing``: a tenth to a twentieth of the size, unpacked in microseconds on read), so
 10,000 pods fit in a few megabytes.  Labels and the kind's selectable fields are kept
 beside it, parsed, for selectors.
+
+A big cluster's store is mostly records (every event, every pod, and the versions in
+the watch windows), so a record is kept to two small objects besides its JSON: the
+``Record`` and its ``Fields``, one tuple that also carries the name and namespace; its
+size, needed only while it is in a watch window, is kept there (``Event.size``).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, KeysView, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 
@@ -22,37 +27,44 @@ JSON = dict[str, Any]
 
 
 class Record:
-    """One version of one object: immutable; its JSON packed once it went cold."""
+    """One version of one object: immutable; its JSON packed once it went cold.
 
-    __slots__ = ("namespace", "name", "rv", "labels", "fields", "size", "_raw", "_packed",
-                 "_codec")
+    Its name and namespace are the first two of its ``fields`` (selectable fields of
+    every kind), not kept twice."""
 
-    namespace: str            # "" for cluster-scoped objects
-    name: str
+    __slots__ = ("rv", "labels", "fields", "_data", "_codec")
+
     rv: int
     labels: dict[str, str]
-    fields: Mapping[str, str]   # the kind's selectable fields, plus metadata.name/namespace
-    size: int                 # of the JSON, unpacked
+    fields: Fields            # the kind's selectable fields, plus metadata.name/namespace
 
-    def __init__(self, *, namespace: str, name: str, rv: int, raw: bytes,
-                 labels: dict[str, str], fields: Mapping[str, str]) -> None:
-        _set(self, "namespace", namespace)
-        _set(self, "name", name)
+    def __init__(self, *, rv: int, raw: bytes, labels: dict[str, str], fields: Fields) -> None:
         _set(self, "rv", rv)
         _set(self, "labels", labels)
         _set(self, "fields", fields)
-        _set(self, "size", len(raw))
-        _set(self, "_raw", raw)
-        _set(self, "_packed", None)
+        _set(self, "_data", raw)           # the JSON, or packed by ``_codec`` when there is one
         _set(self, "_codec", None)
+
+    @property
+    def namespace(self) -> str:
+        """"" for cluster-scoped objects."""
+        return _item(self.fields, 1)
+
+    @property
+    def name(self) -> str:
+        return _item(self.fields, 0)
 
     @property
     def raw(self) -> bytes:
         """The object's JSON, as GET and watch send it."""
-        raw = self._raw
-        if raw is None:
-            raw = self._codec.unpack(self._packed)      # type: ignore[union-attr]
-        return raw
+        codec = self._codec
+        return self._data if codec is None else codec.unpack(self._data)
+
+    @property
+    def size(self) -> int:
+        """The size of the JSON, unpacked (unpacks a packed record: the store keeps the
+        sizes it needs beside its events)."""
+        return len(self.raw)
 
     def object(self) -> JSON:
         """A fresh, mutable copy of the object."""
@@ -60,18 +72,17 @@ class Record:
 
     @property
     def packed(self) -> bool:
-        return self._raw is None
+        return self._codec is not None
 
     def pack_with(self, codec: Codec) -> None:
         """Keep the JSON packed with ``codec`` from now on (see ``packing``)."""
-        raw = self._raw
-        if raw is None:
+        if self._codec is not None:
             return
+        raw = self._data
         packed = codec.pack(raw)
         if len(packed) < len(raw):
+            _set(self, "_data", packed)
             _set(self, "_codec", codec)
-            _set(self, "_packed", packed)
-            _set(self, "_raw", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Record is immutable (tried to set {name})")
@@ -79,45 +90,58 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Record):
             return NotImplemented
-        return (self.rv, self.namespace, self.name, self.labels, self.fields, self.raw) == \
-            (other.rv, other.namespace, other.name, other.labels, other.fields, other.raw)
+        return (self.rv, self.labels, self.fields, self.raw) == \
+            (other.rv, other.labels, other.fields, other.raw)
 
     __hash__ = None     # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return (f"Record(namespace={self.namespace!r}, name={self.name!r}, rv={self.rv}, "
-                f"size={self.size}{', packed' if self.packed else ''})")
+        return (f"Record(namespace={self.namespace!r}, name={self.name!r}, rv={self.rv}"
+                f"{', packed' if self.packed else ''})")
 
 
 _set = object.__setattr__
+_item = tuple.__getitem__
 
 
-class Fields(Mapping[str, str]):
-    """A record's selectable fields: the values only, beside keys shared by every record
-    of the kind (a dict of 13 fields per event, for 40,000 events, is 25 MB)."""
+class Fields(tuple):        # type: ignore[type-arg]
+    """A record's selectable fields, as a read-only mapping: a tuple of the values alone,
+    ``metadata.name`` and ``metadata.namespace`` first, then the kind's own.
 
-    __slots__ = ("_index", "_values")
+    The keys live in the class: one subclass per set of keys (so one per kind), made on
+    first use and shared by every record of the kind.  A record's fields are thus a single
+    tuple (a dict of 13 fields per event, for 40,000 events, would be 25 MB; a tuple
+    beside a shared key index, two objects, is a third of the store's per-record objects).
+    """
 
-    _indexes: dict[tuple[str, ...], dict[str, int]] = {}
+    __slots__ = ()
 
-    def __init__(self, index: dict[str, int], values: tuple[str, ...]) -> None:
-        self._index = index
-        self._values = values
+    _index: ClassVar[dict[str, int]] = {"metadata.name": 0, "metadata.namespace": 1}
+    _kinds: ClassVar[dict[tuple[str, ...], type[Fields]]] = {}
 
     @classmethod
-    def of(cls, values: Mapping[str, str]) -> Fields:
+    def of(cls, name: str, namespace: str, values: Mapping[str, str]) -> Fields:
+        """The fields of the object ``namespace``/``name`` whose kind's own are ``values``
+        (a ``metadata.name`` or ``metadata.namespace`` among them is the object's own)."""
         keys = tuple(values)
-        index = cls._indexes.get(keys)
-        if index is None:
-            index = cls._indexes.setdefault(keys, {key: i for i, key in enumerate(keys)})
-        return cls(index, tuple(values.values()))
+        kind = cls._kinds.get(keys)
+        if kind is None:
+            index = dict(cls._index)
+            for key in keys:
+                index.setdefault(key, len(index))
+            kind = cls._kinds.setdefault(
+                keys, type("Fields", (Fields,), {"__slots__": (), "_index": index}))
+        if len(kind._index) == 2 + len(keys):
+            return kind((name, namespace, *values.values()))
+        own = {key: value for key, value in values.items() if key not in cls._index}
+        return kind((name, namespace, *own.values()))
 
-    def __getitem__(self, key: str) -> str:
-        return self._values[self._index[key]]
+    def __getitem__(self, key: str) -> str:      # type: ignore[override]
+        return _item(self, self._index[key])
 
     def get(self, key: str, default: Any = None) -> Any:
         i = self._index.get(key)
-        return default if i is None else self._values[i]
+        return default if i is None else _item(self, i)
 
     def __contains__(self, key: object) -> bool:
         return key in self._index
@@ -125,20 +149,33 @@ class Fields(Mapping[str, str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 
-    def __len__(self) -> int:
-        return len(self._values)
+    def keys(self) -> KeysView[str]:
+        return self._index.keys()
+
+    def values(self) -> Iterator[str]:
+        return tuple.__iter__(self)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        return zip(self._index, tuple.__iter__(self))
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Fields) and self._index is other._index:
-            return self._values == other._values
+        if type(other) is type(self):
+            return tuple.__eq__(self, other)
         if isinstance(other, Mapping):
-            return dict(self) == dict(other)
+            return dict(self.items()) == dict(other)
         return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     __hash__ = None     # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Fields({dict(self)!r})"
+        return f"Fields({dict(self.items())!r})"
+
+
+Mapping.register(Fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +188,7 @@ class Event:
     record: Record
     prev: Record | None       # the version before this change (for selector transitions)
     at: float = 0.0           # when it happened (simulated seconds), to age the watch window
+    size: int = 0             # of the record's JSON, unpacked, to bound the watch window
 
 
 def make_record(obj: JSON, *, rv: int, fields: dict[str, str],
@@ -160,11 +198,8 @@ def make_record(obj: JSON, *, rv: int, fields: dict[str, str],
     meta = obj["metadata"]
     meta["resourceVersion"] = str(rv)
     namespace = _intern(meta.get("namespace", ""))
-    name = meta["name"]
-    all_fields = {"metadata.name": name, "metadata.namespace": namespace}
-    for key, value in fields.items():
-        all_fields[key] = _intern(value)
-    compact: Mapping[str, str] = Fields.of(all_fields)
+    compact = Fields.of(meta["name"], namespace,
+                        {key: _intern(value) for key, value in fields.items()})
     found = meta.get("labels")
     labels = {_intern(k): _intern(v) for k, v in found.items()} \
         if isinstance(found, dict) and found else _NO_LABELS
@@ -173,8 +208,7 @@ def make_record(obj: JSON, *, rv: int, fields: dict[str, str],
             labels = prev.labels
         if compact == prev.fields:
             compact = prev.fields
-    return Record(namespace=namespace, name=name, rv=rv, raw=dumps(obj),
-                  labels=labels, fields=compact)
+    return Record(rv=rv, raw=dumps(obj), labels=labels, fields=compact)
 
 
 def dumps(obj: Any) -> bytes:
@@ -206,5 +240,4 @@ def with_rv(record: Record, rv: int) -> Record:
     """The same object stamped with another resourceVersion (for DELETED events)."""
     obj = record.object()
     obj["metadata"]["resourceVersion"] = str(rv)
-    return Record(namespace=record.namespace, name=record.name, rv=rv,
-                  raw=dumps(obj), labels=record.labels, fields=record.fields)
+    return Record(rv=rv, raw=dumps(obj), labels=record.labels, fields=record.fields)

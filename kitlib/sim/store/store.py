@@ -217,12 +217,13 @@ class Store:
         self._pending_writes[key] = Write(resource, record.namespace, record.name, record.rv,
                                           None if kind == "DELETED" else record.raw)
         now = self.clock.time() if self.clock is not None else 0.0
+        size = len(record.raw)          # not yet packed: written a moment ago
         event = Event(rv=record.rv, type=kind, resource=resource, record=record, prev=prev,
-                      at=now)
+                      at=now, size=size)
         self._pending_events.append(event)
         window = self._windows.setdefault(resource, deque())
         window.append(event)
-        self._window_bytes[resource] = self._window_bytes.get(resource, 0) + record.size
+        self._window_bytes[resource] = self._window_bytes.get(resource, 0) + size
         self._packer.add(resource, record)
         self._trim(resource, window, now)
         if now - self._swept_at >= 1.0:     # quiet resources age too, checked once a second
@@ -239,7 +240,7 @@ class Store:
         while len(window) > self.window_size or len(window) > WINDOW_LOWER and (
                 size > WINDOW_BYTES or self.clock is not None and window[0].at < oldest):
             gone = window.popleft()
-            size -= gone.record.size
+            size -= gone.size
             self._floor[resource] = gone.rv
         self._window_bytes[resource] = size
 

@@ -21,6 +21,19 @@ from kitlib.sim.runtime.fs.nodes import (Device, Dir, File, Layer, Link, Node, T
 
 MAX_LINKS = 40
 Parts = tuple[str, ...]
+#: Mount points, one copy of each (bounded: a fresh table once full): ten thousand
+#: containers mount ``/etc/hosts`` at the same place.
+_PATHS: dict[Parts, Parts] = {}
+_PATHS_MAX = 4096
+
+
+def _shared_path(path: Parts) -> Parts:
+    found = _PATHS.get(path)
+    if found is None:
+        if len(_PATHS) >= _PATHS_MAX:
+            _PATHS.clear()
+        found = _PATHS[path] = path
+    return found
 
 
 @dataclass(eq=False, slots=True)
@@ -36,13 +49,19 @@ class Mount:
 
 
 class ContainerFS:
-    """The FileSystem of ``fs/api.py`` for one container."""
+    """The FileSystem of ``fs/api.py`` for one container.
+
+    A plain mount (a whole tree, writable, its layer's name as its source, ext4: the
+    files the kubelet manages, the termination log) is kept as just its tree, and made a
+    ``Mount`` again when asked for (``_mount_at``): every container has several."""
+
+    __slots__ = ("_now", "_mounts")
 
     def __init__(self, rootfs: Tree, *, now: Callable[[], float],
                  mounts: Iterable[Mount] = ()) -> None:
         self._now = now
-        self._mounts: dict[Parts, Mount] = {(): Mount((), rootfs, source="overlay",
-                                                      fstype="overlay")}
+        self._mounts: dict[Parts, Mount | Tree] = {(): Mount((), rootfs, source="overlay",
+                                                             fstype="overlay")}
         for mount in mounts:
             self.add_mount(mount)
 
@@ -50,7 +69,20 @@ class ContainerFS:
 
     def add_mount(self, mount: Mount) -> None:
         """Mount at ``mount.path`` as given (components resolved by ``canonical``)."""
-        self._mounts[mount.path] = mount
+        path = _shared_path(mount.path)
+        tree = mount.tree
+        if mount.path and not mount.sub and not mount.read_only and \
+                mount.source == tree.layer.name and mount.fstype == "ext4":
+            self._mounts[path] = tree
+        else:
+            mount.path = path
+            self._mounts[path] = mount
+
+    def _mount_at(self, path: Parts) -> Mount | None:
+        found = self._mounts.get(path)
+        if isinstance(found, Tree):
+            return Mount(path, found, source=found.layer.name)
+        return found
 
     def canonical(self, path: str) -> Parts:
         """Where ``path`` really is (its directory's symlinks followed), creating the
@@ -63,9 +95,11 @@ class ContainerFS:
         return where
 
     def mount_table(self) -> list[Mount]:
-        return [self._mounts[key] for key in sorted(self._mounts)]
+        return [self._mount_at(key) for key in sorted(self._mounts)]  # type: ignore[misc]
 
-    def _mount_node(self, mount: Mount) -> Node | None:
+    def _mount_node(self, mount: Mount | Tree) -> Node | None:
+        if isinstance(mount, Tree):
+            return mount.root
         node: Node | None = mount.tree.root
         for name in mount.sub:
             node = node.entries.get(name) if isinstance(node, Dir) else None
@@ -73,7 +107,7 @@ class ContainerFS:
 
     def _mount_for(self, parts: Parts) -> tuple[Mount, Parts]:
         for cut in range(len(parts), -1, -1):
-            mount = self._mounts.get(parts[:cut])
+            mount = self._mount_at(parts[:cut])
             if mount is not None:
                 return mount, parts[cut:]
         raise AssertionError("the root is always mounted")
@@ -150,7 +184,7 @@ class ContainerFS:
     def _place(self, parts: Parts, node_for: Callable[[Layer, Node | None], Node],
                path: str) -> None:
         """Put a new node at ``parts`` (a file bind-mounted there is replaced in its tree)."""
-        mount = self._mounts.get(parts)
+        mount = self._mount_at(parts)
         if mount is not None and parts:
             layer = self._writable(mount, path)
             if not mount.sub:

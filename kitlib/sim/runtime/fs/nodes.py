@@ -32,6 +32,23 @@ class Layer:
         self.used = max(0, self.used + delta)
 
 
+class ContainerLayer(Layer):
+    """A container's writable layer: named after its container (``container:<id>``) only
+    when the name is asked for (ten thousand containers would each keep the string)."""
+
+    __slots__ = ("container_id",)
+
+    def __init__(self, container_id: str, *, limit: int = 0) -> None:
+        self.container_id = container_id
+        self.read_only = False
+        self.limit = limit
+        self.used = 0
+
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        return f"container:{self.container_id[:12]}"
+
+
 class Node:
     __slots__ = ("mode", "mtime", "layer")
 

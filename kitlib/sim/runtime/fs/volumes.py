@@ -89,10 +89,10 @@ def pod_volumes(volumes: Iterable[JSON], *, namespace: str, node: str, disks: Di
             claim = (volume["persistentVolumeClaim"] or {}).get("claimName", "")
             out[name] = disks.claim(namespace, claim)
         elif any(key in volume for key in ("configMap", "secret", "downwardAPI", "projected")):
-            layer = Layer(f"volume:{name}", read_only=True)
-            spec: Callable[[], JSON] = _Saved(volume) if specs is None else \
-                _Indexed(specs, index)
-            out[name] = Tree(layer=layer, build=_projection(context, spec, layer))
+            layer = ProjectedLayer(name, context=context, spec=_Saved(volume)) \
+                if specs is None else ProjectedLayer(name, context=context, spec=specs,
+                                                     index=index)
+            out[name] = Tree(layer=layer, build=layer)
         else:                                   # emptyDir, and whatever has no storage here
             empty = volume.get("emptyDir") or {}
             limit = _bytes(empty.get("sizeLimit"))
@@ -129,23 +129,28 @@ class _Saved:
         return orjson.loads(self.raw)
 
 
-class _Indexed:
-    """A volume's spec, read again from the pod's volumes when its volume is built."""
+class ProjectedLayer(Layer):
+    """The read-only layer of a ConfigMap, Secret, downward-API or projected volume, which
+    also builds the volume when it is first used (most pods have one that is never read:
+    one small object, rather than a layer, a builder and its name's string).
 
-    __slots__ = ("specs", "index")
+    Named ``volume:<name>`` when the name is asked for.  Its spec is ``spec()``, or the
+    ``index``-th of ``spec()`` when ``index`` is not -1 (the pod's volumes read again)."""
 
-    def __init__(self, specs: Callable[[], Sequence[JSON]], index: int) -> None:
-        self.specs, self.index = specs, index
+    __slots__ = ("volume", "context", "spec", "index")
 
-    def __call__(self) -> JSON:
-        return self.specs()[self.index]
+    def __init__(self, volume: str, *, context: Callable[[], VolumeContext],
+                 spec: Callable[[], Any], index: int = -1) -> None:
+        self.read_only, self.limit, self.used = True, 0, 0
+        self.volume, self.context, self.spec, self.index = volume, context, spec, index
 
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        return f"volume:{self.volume}"
 
-def _projection(context: Callable[[], VolumeContext], spec: Callable[[], JSON],
-                layer: Layer) -> Callable[[], Node]:
-    def build() -> Node:
-        ctx = context()
-        volume = spec()
+    def __call__(self) -> Node:
+        ctx = self.context()
+        volume: JSON = self.spec() if self.index < 0 else self.spec()[self.index]
         payload: Payload = {}
         if "projected" in volume:
             source = volume["projected"] or {}
@@ -154,8 +159,7 @@ def _projection(context: Callable[[], VolumeContext], spec: Callable[[], JSON],
                 _source(ctx, item, mode, payload)
         else:
             _source(ctx, volume, None, payload)
-        return atomic_dir(payload, layer=layer, now=ctx.now(), suffix=ctx.random_bits(32))
-    return build
+        return atomic_dir(payload, layer=self, now=ctx.now(), suffix=ctx.random_bits(32))
 
 
 def _source(ctx: VolumeContext, source: JSON, default_mode: int | None,

@@ -11,11 +11,11 @@ format; missing files are nginx's own 404 page, directories without an index 403
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
-from kitlib.sim.network.api import HttpRequest, HttpResponse, NetError
+from kitlib.sim.network.api import HttpRequest, HttpResponse, Listener, NetError
 from kitlib.sim.runtime.fs.api import FsError
 from kitlib.sim.runtime.launch import Installed
 from kitlib.sim.runtime.process import ProcessContext, Program
@@ -32,15 +32,23 @@ _ROOT = re.compile(r"^\s*root\s+([^;\s]+)\s*;", re.M)
 _INDEX = re.compile(r"^\s*index\s+([^;]+);", re.M)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Site:
-    ports: list[int] = field(default_factory=lambda: [80])
+    ports: tuple[int, ...] = (80,)
     root: str = "/usr/share/nginx/html"
-    index: list[str] = field(default_factory=lambda: ["index.html", "index.htm"])
+    index: tuple[str, ...] = ("index.html", "index.htm")
+
+
+_DEFAULT_SITE = Site()
+
+#: Configuration text -> its Site: every replica of a Deployment reads the same files and
+#: holds one Site (bounded: a fresh table once full).
+_SITES: dict[str, Site] = {}
+_SITES_MAX = 256
 
 
 def read_site(ctx: ProcessContext) -> Site:
-    site, texts = Site(), []
+    texts = []
     try:
         for name in ctx.fs.listdir("/etc/nginx/conf.d"):
             if name.endswith(".conf"):
@@ -48,13 +56,20 @@ def read_site(ctx: ProcessContext) -> Site:
     except FsError:
         pass
     text = "\n".join(texts)
-    ports = sorted({int(port) for port in _LISTEN.findall(text)})
-    site.ports = ports or site.ports
-    if _ROOT.search(text):
-        site.root = _ROOT.search(text).group(1)  # type: ignore[union-attr]
-    if _INDEX.search(text):
-        site.index = _INDEX.search(text).group(1).split()  # type: ignore[union-attr]
+    site = _SITES.get(text)
+    if site is None:
+        if len(_SITES) >= _SITES_MAX:
+            _SITES.clear()
+        site = _SITES[text] = _parse_site(text)
     return site
+
+
+def _parse_site(text: str) -> Site:
+    site = _DEFAULT_SITE
+    ports = tuple(sorted({int(port) for port in _LISTEN.findall(text)}))
+    root, index = _ROOT.search(text), _INDEX.search(text)
+    return Site(ports=ports or site.ports, root=root.group(1) if root else site.root,
+                index=tuple(index.group(1).split()) if index else site.index)
 
 
 def nginx(installed: Installed) -> Program:
@@ -65,11 +80,7 @@ def nginx(installed: Installed) -> Program:
 
     async def run(ctx: ProcessContext) -> int:
         argv = ctx.argv
-
-        def error_log(level: str, text: str, pid: int = 1) -> None:
-            stamp = datetime.fromtimestamp(ctx.clock.time(), timezone.utc)
-            say(ctx, f"{stamp:%Y/%m/%d %H:%M:%S} [{level}] {pid}#{pid}: {text}", stderr=True)
-
+        server = _Server(ctx, version)
         if "-v" in argv or "-V" in argv:
             say(ctx, f"nginx version: nginx/{version}", stderr=True)
             return 0
@@ -79,63 +90,79 @@ def nginx(installed: Installed) -> Program:
                 say(ctx, f"nginx: {line}", stderr=True)
             return 0
         if "-s" in argv:
-            error_log("notice", "signal process started", pid=77)
+            server.error_log("notice", "signal process started", pid=77)
             return 0
-        site = read_site(ctx)
-        workers = int(system.get("cpus", 8))    # type: ignore[call-overload]
-        error_log("notice", 'using the "epoll" event method')
-        error_log("notice", f"nginx/{version}")
-        error_log("notice", gcc)
-        error_log("notice", f"OS: Linux {system.get('kernel', '6.8.0')}")
-        error_log("notice", "getrlimit(RLIMIT_NOFILE): 1048576:1048576")
-        server = _Server(ctx, site, version, error_log)
+        site = server.site = read_site(ctx)
+        workers = server.workers = int(system.get("cpus", 8))  # type: ignore[call-overload]
+        server.error_log("notice", 'using the "epoll" event method')
+        server.error_log("notice", f"nginx/{version}")
+        server.error_log("notice", gcc)
+        server.error_log("notice", f"OS: Linux {system.get('kernel', '6.8.0')}")
+        server.error_log("notice", "getrlimit(RLIMIT_NOFILE): 1048576:1048576")
         listeners = []
         for port in site.ports:
             try:
-                listeners.append(ctx.net.listen(port, http=server.handle,
-                                                owner=f"nginx:{port}"))
+                listeners.append(ctx.net.listen(port, http=server, owner=f"nginx:{port}"))
             except NetError:
                 for _attempt in range(5):
-                    error_log("emerg", f"bind() to 0.0.0.0:{port} failed "
-                                       "(98: Address already in use)")
-                error_log("emerg", "still could not bind()")
+                    server.error_log("emerg", f"bind() to 0.0.0.0:{port} failed "
+                                              "(98: Address already in use)")
+                server.error_log("emerg", "still could not bind()")
                 say(ctx, "nginx: [emerg] still could not bind()", stderr=True)
                 return 1
+        server.listeners = tuple(listeners)
         if "daemon off;" not in " ".join(argv):
             return 0                    # it went to the background: PID 1 is done
-        error_log("notice", "start worker processes")
+        server.error_log("notice", "start worker processes")
         for worker in range(workers):
-            error_log("notice", f"start worker process {FIRST_WORKER + worker}")
-
-        def shut_down() -> int:
-            error_log("notice", "signal 3 (SIGQUIT) received, shutting down")
-            for listener in listeners:
-                listener.close()
-            for worker in range(workers):
-                pid = FIRST_WORKER + worker
-                error_log("notice", "gracefully shutting down", pid)
-                error_log("notice", "exiting", pid)
-                error_log("notice", "exit", pid)
-            for worker in range(workers):
-                error_log("notice", f"signal 17 (SIGCHLD) received from {FIRST_WORKER + worker}")
-                error_log("notice", f"worker process {FIRST_WORKER + worker} exited with code 0")
-            error_log("notice", "exit")
-            return 0
-        return await until_terminated(ctx, shut_down)
+            server.error_log("notice", f"start worker process {FIRST_WORKER + worker}")
+        return await until_terminated(ctx, server.shut_down)
     return run
 
 
 class _Server:
-    def __init__(self, ctx: ProcessContext, site: Site, version: str, error_log: object) -> None:
-        self.ctx, self.site, self.version = ctx, site, version
-        self.error_log = error_log
+    """A running nginx: what it serves, its listeners, and what it does on SIGQUIT.
+
+    One small object per container (ten thousand idle replicas): it is the listeners' HTTP
+    handler itself (called with a request) and its ``shut_down`` is what the parked
+    process runs once told to stop, so no closures or bound methods are kept."""
+
+    __slots__ = ("ctx", "site", "version", "connections", "workers", "listeners")
+
+    def __init__(self, ctx: ProcessContext, version: str) -> None:
+        self.ctx, self.version = ctx, version
+        self.site = _DEFAULT_SITE
         self.connections = 0
+        self.workers = 0
+        self.listeners: tuple[Listener, ...] = ()
+
+    def error_log(self, level: str, text: str, pid: int = 1) -> None:
+        stamp = datetime.fromtimestamp(self.ctx.clock.time(), timezone.utc)
+        say(self.ctx, f"{stamp:%Y/%m/%d %H:%M:%S} [{level}] {pid}#{pid}: {text}", stderr=True)
+
+    def shut_down(self) -> int:
+        error_log = self.error_log
+        error_log("notice", "signal 3 (SIGQUIT) received, shutting down")
+        for listener in self.listeners:
+            listener.close()
+        for worker in range(self.workers):
+            pid = FIRST_WORKER + worker
+            error_log("notice", "gracefully shutting down", pid)
+            error_log("notice", "exiting", pid)
+            error_log("notice", "exit", pid)
+        for worker in range(self.workers):
+            error_log("notice", f"signal 17 (SIGCHLD) received from {FIRST_WORKER + worker}")
+            error_log("notice", f"worker process {FIRST_WORKER + worker} exited with code 0")
+        error_log("notice", "exit")
+        return 0
 
     async def handle(self, request: HttpRequest) -> HttpResponse:
         self.connections += 1
         response = self._answer(request)
         self._access(request, response)
         return response
+
+    __call__ = handle           # the listeners' HTTP handler is the server itself
 
     def _answer(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
@@ -210,7 +237,7 @@ class _Server:
                   f'server: localhost, request: "{request.method} {request.target} HTTP/1.1"')
         if host:
             detail += f', host: "{host}"'
-        self.error_log("error", detail, worker)  # type: ignore[operator]
+        self.error_log("error", detail, worker)
 
     def _access(self, request: HttpRequest, response: HttpResponse) -> None:
         stamp = datetime.fromtimestamp(self.ctx.clock.time(), timezone.utc)
