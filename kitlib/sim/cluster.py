@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
+import concurrent.futures
 import importlib
+import io
 import logging
 import secrets
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -289,7 +293,32 @@ class ThreadedCluster:
 
     def call(self, coro: Any, timeout: float = 30.0) -> Any:
         """Run a coroutine in the cluster's loop and wait for its result."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            where = self._where()
+            future.cancel()
+            raise TimeoutError(f"the cluster's loop did not finish {coro!r} in {timeout} s; "
+                               f"it is at:\n{where}") from None
+
+    def _where(self) -> str:
+        """What the loop's thread is running now, and its pending tasks (for a hang)."""
+        frame = sys._current_frames().get(self._thread.ident or -1)
+        lines = traceback.format_stack(frame)[-12:] if frame is not None else ["(no frame)\n"]
+        try:
+            tasks = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
+        except RuntimeError:            # the set changed while it was read: good enough
+            tasks = []
+        names = collections.Counter(
+            getattr(t.get_coro(), "__qualname__", repr(t.get_coro())) for t in tasks)
+        stacks = []
+        for task in tasks[:3]:              # where the first few of them wait
+            out = io.StringIO()
+            task.print_stack(limit=8, file=out)
+            stacks.append(out.getvalue())
+        return "".join(lines) + f"pending tasks: {dict(names.most_common(20))}\n" + \
+            "".join(stacks)
 
     def stop(self) -> None:
         if self.cluster is not None and self.loop.is_running():
