@@ -172,16 +172,21 @@ class Clock:
 
     async def _drive(self) -> None:
         assert self._changed is not None
-        while True:
+        # A driver replaced or stopped (``stop`` drops it) ends at its next turn, even if
+        # its cancellation was lost.
+        while self._driver is asyncio.current_task():
             self._fire_due()
             while self._timers and self._timers[0].future.done():
                 heapq.heappop(self._timers)      # cancelled sleepers
             self._changed.clear()
             if self._timers and not self._paused:
                 wait = max(0.0, (self._timers[0].deadline - self.time()) / self._speed)
+                # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation that
+                # arrives as the event is set, and a driver that missed stop() runs on.
                 try:
-                    await asyncio.wait_for(self._changed.wait(), timeout=wait)
-                except asyncio.TimeoutError:
+                    async with asyncio.timeout(wait):
+                        await self._changed.wait()
+                except TimeoutError:
                     pass
             else:
                 await self._changed.wait()

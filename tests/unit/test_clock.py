@@ -60,3 +60,34 @@ def test_pause_freezes_time_and_resume_continues() -> None:
 def test_seeded_uids_repeat() -> None:
     assert [Clock(seed=7).uid() for _ in range(2)] == [Clock(seed=7).uid()] * 2
     assert Clock(seed=7).uid() != Clock(seed=8).uid()
+
+
+def test_a_driver_that_missed_its_cancellation_still_ends() -> None:
+    # On Python 3.11 asyncio.wait_for could swallow a cancellation arriving as the clock's
+    # event was set; the driver must end anyway once stop() has dropped it.
+    async def scenario() -> bool:
+        clock = Clock(seed=1)
+        clock.call_later(3600, lambda: None)        # a far timer: the driver waits
+        await asyncio.sleep(0.01)
+        driver = clock._driver
+        assert driver is not None and not driver.done()
+        clock._driver = None                        # what stop() does, minus the cancel
+        clock._replan()                             # the event is set at that moment
+        await asyncio.wait([driver], timeout=2.0)
+        return driver.done()
+
+    assert asyncio.run(scenario())
+
+
+def test_stop_ends_the_driver_even_when_its_event_is_set_at_once() -> None:
+    async def scenario() -> bool:
+        clock = Clock(seed=1)
+        clock.call_later(3600, lambda: None)
+        await asyncio.sleep(0.01)
+        clock._replan()                             # the wait is over as the cancel comes
+        driver = clock.stop()
+        assert driver is not None
+        await asyncio.wait([driver], timeout=2.0)
+        return driver.done()
+
+    assert asyncio.run(scenario())

@@ -155,8 +155,11 @@ async def _stream(response: web.StreamResponse, watcher: Watcher, encoder: _Enco
             return
         wake = deadline if not bookmarks else min(deadline, max(next_bookmark, now))
         try:
-            event = await asyncio.wait_for(watcher.queue.get(), timeout=max(0.0, wake - now))
-        except asyncio.TimeoutError:
+            # asyncio.timeout, not wait_for: wait_for (3.11) can lose the cancellation of
+            # a client's disconnect when an event arrives at the same moment.
+            async with asyncio.timeout(max(0.0, wake - now)):
+                event = await watcher.queue.get()
+        except TimeoutError:
             if bookmarks and time.monotonic() >= next_bookmark:
                 await response.write(encoder.bookmark(max(last_rv, api.store.settled_rv)))
                 next_bookmark = time.monotonic() + BOOKMARK_INTERVAL
