@@ -11,12 +11,10 @@ about one object before it is held to one every five minutes.
 The scheduler writes the newer events.k8s.io style (``eventTime``, ``action``,
 ``reportingController``), which the API stores in the same Event objects.
 
-What the correlator remembers is kept small (a kubelet records three or four events per
-pod it starts): per involved object one ``_Object`` holding its spam bucket and a
-``_Key`` per reason, which is itself the record of the event written for its first
-message; no more than ``CACHE_SIZE`` objects, least recently used forgotten first, as
-client-go's LRU caches; and what can no longer matter (stale for the correlation window,
-bucket full again) is dropped as new objects come.
+What the correlator remembers is kept small (see ``eventcache``): no more than
+``CACHE_SIZE`` objects, least recently used forgotten first, as client-go's LRU caches;
+and what can no longer matter (stale for the correlation window, bucket full again) is
+dropped as new objects come.
 """
 
 from __future__ import annotations
@@ -26,142 +24,16 @@ import sys
 from typing import Any
 
 from kitlib.sim.client import LocalClient
+from kitlib.sim.eventcache import (AGGREGATE_AFTER, CACHE_SIZE, COMBINED_PREFIX,
+                                   CORRELATION_WINDOW, FORGET_BATCH, ObjectState,
+                                   ReasonKey, shared_message)
 from kitlib.sim.machinery import errors
 
 JSON = dict[str, Any]
 
-#: Identical events within this many seconds are merged into one with a count.
-CORRELATION_WINDOW = 600.0
-#: Distinct messages with the same reason before they are combined (maxEvents).
-AGGREGATE_AFTER = 10
-COMBINED_PREFIX = "(combined from similar events): "
-#: The spam filter: a burst of 25 events per source and object, then one per 5 minutes.
-SPAM_BURST = 25.0
-SPAM_REFILL_PER_SECOND = 1.0 / 300.0
-#: Objects the correlator remembers at most (client-go's LRU caches hold 4096 keys each).
-CACHE_SIZE = 4096
-#: Objects looked at, least recently used first, when a new one comes.
-FORGET_BATCH = 4
-
-
-class _Seen:
-    """An event written, that repeats of it bump (EventLogger's record)."""
-
-    __slots__ = ("name", "count", "bumped")
-
-    def __init__(self) -> None:
-        self.name: str | None = None    # None: not written (the string is the stored event's)
-        self.count = 0
-        self.bumped = 0.0               # when it was last written
-
-
-class _Key(_Seen):
-    """What the correlator knows of one reason for one object (field path, type, reason):
-    EventAggregator's record -- the distinct messages seen lately -- and the events
-    written for them.  Most keys only ever see one message: the key is itself the record
-    of the event written for its first one (``message``)."""
-
-    __slots__ = ("field_path", "type", "reason", "last_time", "message", "more")
-
-    def __init__(self, field_path: str, type: str, reason: str, message: str,
-                 now: float) -> None:
-        super().__init__()
-        self.field_path = field_path
-        self.type = type
-        self.reason = reason
-        self.last_time = now                            # of the last event with this key
-        self.message = message
-        #: None while ``message`` is the only one; then the other distinct messages and
-        #: their events; once there are more than ``AGGREGATE_AFTER``, the combined
-        #: event's record (the messages are no longer needed: it stays combined until
-        #: the key goes stale).
-        self.more: dict[str, _Seen] | _Seen | None = None
-
-    @property
-    def combining(self) -> bool:
-        return type(self.more) is _Seen
-
-    def add(self, message: str) -> None:
-        """Count ``message`` in."""
-        more = self.more
-        if message == self.message or type(more) is _Seen:
-            return
-        if more is None:
-            more = self.more = {}
-        if message not in more:
-            more[message] = _Seen()
-            if 1 + len(more) > AGGREGATE_AFTER:
-                self.more = _Seen()
-
-    def seen(self, message: str) -> _Seen | None:
-        """The event written for ``message`` (the combined one once combining)."""
-        more = self.more
-        if type(more) is _Seen:
-            seen: _Seen | None = more
-        elif message == self.message:
-            seen = self
-        else:
-            seen = more.get(message) if more is not None else None
-        return seen if seen is not None and seen.name is not None else None
-
-    def wrote(self, message: str, name: str, now: float) -> None:
-        """The event for ``message`` was written (as the combined one, once combining)."""
-        more = self.more
-        if type(more) is _Seen:
-            seen: _Seen = more
-        elif message == self.message:
-            seen = self
-        elif more is not None and message in more:
-            seen = more[message]
-        else:
-            return
-        seen.name, seen.count, seen.bumped = name, 1, now
-
-
-class _Object:
-    """All the correlator keeps about one involved object: its spam-filter bucket (one per
-    source and object, as client-go's spamRecord) and its keys."""
-
-    __slots__ = ("tokens", "last", "keys")
-
-    def __init__(self, now: float) -> None:
-        self.tokens = SPAM_BURST
-        self.last = now                                 # of the last event about it
-        self.keys: tuple[_Key, ...] = ()
-
-    def take(self, now: float) -> bool:
-        self.tokens = min(SPAM_BURST, self.tokens + (now - self.last) * SPAM_REFILL_PER_SECOND)
-        self.last = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
-
-    def key(self, field_path: str, type: str, reason: str) -> _Key | None:
-        for key in self.keys:
-            if key.reason == reason and key.type == type and key.field_path == field_path:
-                return key
-        return None
-
-    def forgettable(self, now: float) -> bool:
-        """Whether forgetting the object changes nothing: its keys went stale and its
-        bucket has filled up again (a fresh one is full)."""
-        idle = now - self.last
-        refill = (SPAM_BURST - self.tokens) / SPAM_REFILL_PER_SECOND
-        return idle > CORRELATION_WINDOW and idle > refill + 1.0
-
 
 def _shared(text: Any) -> Any:
     return sys.intern(text) if type(text) is str else text
-
-
-def _message(text: str) -> str:
-    """One copy of a short message the correlator keeps: "Created container: nginx" is
-    the same for every pod."""
-    return sys.intern(text) if len(text) <= _SHARED_MESSAGE_MAX else text
-
-
-_SHARED_MESSAGE_MAX = 128
 
 
 def reference(obj: JSON, *, field_path: str = "") -> JSON:
@@ -184,7 +56,7 @@ class EventRecorder:
         self.host = host
         #: An involved object's uid (or kind, namespace and name) -> what is known of it,
         #: least recently used first.
-        self._objects: dict[str | tuple[str, ...], _Object] = {}
+        self._objects: dict[str | tuple[str, ...], ObjectState] = {}
         self._sequence = itertools.count()
 
     def _name(self, involved: str) -> str:
@@ -210,7 +82,7 @@ class EventRecorder:
         if not known.take(now):
             return                      # the spam filter drops it, as client-go's does
         key = self._aggregate(known, _shared(field_path), _shared(type), _shared(reason),
-                              _message(message), now)
+                              shared_message(message), now)
         combining = key.combining
         seen = key.seen(message)
         if combining:
@@ -245,13 +117,13 @@ class EventRecorder:
             if key is not None and key.combining == combining:
                 key.wrote(message, event["metadata"]["name"], now)
 
-    def _object(self, involved: str | tuple[str, ...], now: float) -> _Object:
+    def _object(self, involved: str | tuple[str, ...], now: float) -> ObjectState:
         """The object's state, made most recently used; forgets what no longer matters (and,
         beyond ``CACHE_SIZE`` objects, the least recently used, as client-go's LRU does)."""
         objects = self._objects
         known = objects.pop(involved, None)
         if known is None:
-            known = _Object(now)
+            known = ObjectState(now)
             for old in list(itertools.islice(objects, FORGET_BATCH)):
                 if len(objects) >= CACHE_SIZE or objects[old].forgettable(now):
                     del objects[old]
@@ -261,19 +133,19 @@ class EventRecorder:
         return known
 
     def _aggregated(self, involved: str | tuple[str, ...], field_path: str, type: str,
-                    reason: str) -> _Key | None:
+                    reason: str) -> ReasonKey | None:
         known = self._objects.get(involved)
         return known.key(field_path, type, reason) if known is not None else None
 
-    def _aggregate(self, known: _Object, field_path: str, type: str, reason: str,
-                   message: str, now: float) -> _Key:
+    def _aggregate(self, known: ObjectState, field_path: str, type: str, reason: str,
+                   message: str, now: float) -> ReasonKey:
         """The key ``message`` is counted under, counted in (EventAggregator): combining
         once it saw more than ``AGGREGATE_AFTER`` distinct messages lately."""
         key = known.key(field_path, type, reason)
         if key is None or now - key.last_time > CORRELATION_WINDOW:
             # A new key; the stale ones (this one, maybe) go: what they knew no longer counts.
             fresh = (old for old in known.keys if now - old.last_time <= CORRELATION_WINDOW)
-            key = _Key(field_path, type, reason, message, now)
+            key = ReasonKey(field_path, type, reason, message, now)
             known.keys = (*fresh, key)
         else:
             key.add(message)
