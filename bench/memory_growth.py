@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.memory_probe import _ready, deployment
+from bench.cluster_scale import deployment, deployment_ready
 
 
 def short(filename: str) -> str:
@@ -52,9 +52,9 @@ async def measure(args: argparse.Namespace) -> None:
         tracemalloc.start(12 if args.holders else 1)
         ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
         before = tracemalloc.take_snapshot().filter_traces(ignore)
-        await client.create("deployments.apps", deployment("big", args.pods),
+        await client.create("deployments.apps", deployment("big", args.pods, {"app": "big"}),
                             namespace="bench")
-        while not _ready(cluster, "bench", "big", args.pods):
+        while not deployment_ready(cluster, "bench", "big", args.pods):
             await asyncio.sleep(0.3)
         await asyncio.sleep(args.settle)
         gc.collect()

@@ -190,16 +190,8 @@ async def _inspect_in_loop(top: int) -> None:
 
 # --- scenario 2: 100 nodes, 10,000 pods Running -----------------------------------------
 
-def deployment(name: str, replicas: int) -> JSON:
-    labels = {"app": name}
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                     "template": {"metadata": {"labels": labels},
-                                  "spec": {"containers": [{"name": "web",
-                                                           "image": "nginx:1.25"}]}}}}
-
-
 async def _steady(args: argparse.Namespace) -> JSON:
+    from bench.cluster_scale import deployment, deployment_ready
     from kitlib.sim.cluster import SimCluster, SimConfig
 
     global _loop
@@ -218,9 +210,9 @@ async def _steady(args: argparse.Namespace) -> JSON:
         result: JSON = {"scenario": "steady", "nodes": args.nodes, "pods": args.pods,
                         "empty_mb": round(rss_mb(), 1)}
         started = time.perf_counter()
-        await client.create("deployments.apps", deployment("big", args.pods),
+        await client.create("deployments.apps", deployment("big", args.pods, {"app": "big"}),
                             namespace="bench")
-        while not _ready(cluster, "bench", "big", args.pods):
+        while not deployment_ready(cluster, "bench", "big", args.pods):
             peak = max(peak, rss_mb())
             if time.perf_counter() - started > args.timeout:
                 raise TimeoutError(f"not Ready after {args.timeout} s")
@@ -241,15 +233,6 @@ async def _steady(args: argparse.Namespace) -> JSON:
         return result
     finally:
         await cluster.stop()
-
-
-def _ready(cluster: Any, ns: str, name: str, replicas: int) -> bool:
-    record = cluster.store.get("deployments.apps", ns, name)
-    if record is None:
-        return False
-    status = record.object().get("status") or {}
-    return (status.get("readyReplicas") == replicas
-            and status.get("availableReplicas") == replicas)
 
 
 def scenario_steady(args: argparse.Namespace) -> JSON:

@@ -11,7 +11,7 @@ with them; this module only holds them.
 
 from __future__ import annotations
 
-import sys
+from kitlib.sim.machinery.sharing import intern
 
 #: Identical events within this many seconds are merged into one with a count.
 CORRELATION_WINDOW = 600.0
@@ -137,7 +137,7 @@ class ObjectState:
 def shared_message(text: str) -> str:
     """One copy of a short message the correlator keeps: "Created container: nginx" is
     the same for every pod."""
-    return sys.intern(text) if len(text) <= _SHARED_MESSAGE_MAX else text
+    return intern(text, longest=_SHARED_MESSAGE_MAX)
 
 
 _SHARED_MESSAGE_MAX = 128

@@ -20,7 +20,6 @@ dropped as new objects come.
 from __future__ import annotations
 
 import itertools
-import sys
 from typing import Any
 
 from kitlib.sim.client import LocalClient
@@ -28,12 +27,9 @@ from kitlib.sim.eventcache import (AGGREGATE_AFTER, CACHE_SIZE, COMBINED_PREFIX,
                                    CORRELATION_WINDOW, FORGET_BATCH, ObjectState,
                                    ReasonKey, shared_message)
 from kitlib.sim.machinery import errors
+from kitlib.sim.machinery.sharing import intern
 
 JSON = dict[str, Any]
-
-
-def _shared(text: Any) -> Any:
-    return sys.intern(text) if type(text) is str else text
 
 
 def reference(obj: JSON, *, field_path: str = "") -> JSON:
@@ -73,15 +69,15 @@ class EventRecorder:
         name = ref.get("name", "")
         # A uid names one object for good; a reference without one is named by its parts
         # (interned: the stored events' fields share them).
-        involved = _shared(ref.get("uid")) or tuple(
-            _shared(part) for part in (ref.get("kind", ""), namespace, name))
+        involved = intern(ref.get("uid")) or tuple(
+            intern(part) for part in (ref.get("kind", ""), namespace, name))
         clock = self.client.registry.clock
         now, stamp = clock.time(), clock.timestamp()
         # The spam key is the source and the object, whatever the field path or reason.
         known = self._object(involved, now)
         if not known.take(now):
             return                      # the spam filter drops it, as client-go's does
-        key = self._aggregate(known, _shared(field_path), _shared(type), _shared(reason),
+        key = self._aggregate(known, intern(field_path), intern(type), intern(reason),
                               shared_message(message), now)
         combining = key.combining
         seen = key.seen(message)

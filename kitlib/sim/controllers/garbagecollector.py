@@ -30,6 +30,7 @@ from kitlib.sim.controllers.base import Controller
 from kitlib.sim.controllers.podcontrol import (OwnerRef, owner_references,
                                                remove_owner_references)
 from kitlib.sim.machinery import errors
+from kitlib.sim.machinery.sharing import ShareTable
 from kitlib.sim.registry.base import ResourceType
 from kitlib.sim.registry.options import DeleteOptions
 from kitlib.sim.store.records import Record
@@ -68,7 +69,8 @@ class GarbageCollector(Controller):
         self._dependents: dict[Ident, set[Ident]] = {}        # owner -> its dependents
         self._owners: dict[Ident, _OwnerState] = {}
         self._foreground: dict[Ident, str] = {}               # owner -> uid: begun
-        self._shared_links: dict[tuple[tuple[OwnerRef, ...], str], tuple[Link, ...]] = {}
+        self._shared_links: ShareTable[tuple[tuple[OwnerRef, ...], str], tuple[Link, ...]] = \
+            ShareTable(limit=SHARED_LINKS_LIMIT)
         for storage in registry.values():
             if storage.key not in IGNORED:
                 self.ctx.informers(storage.key).add_handler(
@@ -104,14 +106,8 @@ class GarbageCollector(Controller):
     def _links_of(self, refs: tuple[OwnerRef, ...], namespace: str) -> tuple[Link, ...]:
         """The links of a dependent with ``refs`` in ``namespace``: one tuple shared by every
         dependent alike (the pods of a ReplicaSet), not one per pod."""
-        key = (refs, namespace)
-        links = self._shared_links.get(key)
-        if links is None:
-            if len(self._shared_links) >= SHARED_LINKS_LIMIT:
-                self._shared_links.clear()
-            links = self._shared_links[key] = tuple(
-                (self._owner_ident(r, namespace), r) for r in refs)
-        return links
+        return self._shared_links.get((refs, namespace), lambda: tuple(
+            (self._owner_ident(r, namespace), r) for r in refs))
 
     def _classify(self, link: Link) -> str:
         owner, ref = link

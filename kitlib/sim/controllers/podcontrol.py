@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Awaitable, Callable, NamedTuple, TypeVar
@@ -23,6 +22,7 @@ import orjson
 from kitlib.sim.client import LocalClient
 from kitlib.sim.clock import Clock
 from kitlib.sim.machinery import errors
+from kitlib.sim.machinery.sharing import intern
 from kitlib.sim.recorder import EventRecorder
 from kitlib.sim.store.records import Record
 
@@ -357,18 +357,14 @@ def pod_facts(record: Record) -> PodFacts:
         cost = 0
     # Kept for every pod: interned strings, and the owner reference shared by all the
     # pods of an owner (``owner_references``), not copies from this parse.
-    return PodFacts(rv=record.rv, uid=shared(meta.get("uid", "")),
-                    node=shared(spec.get("nodeName") or ""),
-                    phase=shared(status.get("phase") or ""), ready=ready, ready_since=since,
+    return PodFacts(rv=record.rv, uid=intern(meta.get("uid", "")),
+                    node=intern(spec.get("nodeName") or ""),
+                    phase=intern(status.get("phase") or ""), ready=ready, ready_since=since,
                     restarts=restarts, created=parse_time(meta.get("creationTimestamp")),
                     deleting=bool(meta.get("deletionTimestamp")), deletion_cost=cost,
                     controller=controller_of(owner_references(record.raw)))
 
 
-def shared(value: str) -> str:
-    """One copy of a string that components keep per pod (UIDs, node names, phases): the
-    scheduler, the kubelet and the controllers each keep one, and they are the same."""
-    return sys.intern(value) if type(value) is str else value
 
 
 def _log_rank(moment: float, now: float) -> int:

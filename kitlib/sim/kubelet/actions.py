@@ -10,14 +10,14 @@ a verb runs: that is the stages' business.
 from __future__ import annotations
 
 import logging
-import sys
-from typing import TYPE_CHECKING, Awaitable, Callable, TypeVar
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from kitlib.sim.kubelet import env as envs
 from kitlib.sim.kubelet.books import ContainerBook, PodBook, Termination
 from kitlib.sim.kubelet.durations import go_duration, truncate_ms
 from kitlib.sim.kubelet.probes import start_probes
 from kitlib.sim.machinery.quantity import QuantityError, parse_quantity
+from kitlib.sim.machinery.sharing import intern
 from kitlib.sim.registry.options import DeleteOptions
 from kitlib.sim.runtime.interface import (ContainerConfig, CRIError, ExitStatus, PullError,
                                           StartError)
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kitlib.sim.kubelet")
 Subject = PodBook | ContainerBook
-T = TypeVar("T")
 Verb = Callable[["PodWorker", Subject], Awaitable[dict[str, str] | None]]
 
 
@@ -163,21 +162,17 @@ def container_config(worker: PodWorker, book: ContainerBook) -> ContainerConfig:
     # The runtime keeps the config while the container lives: strings that every replica
     # repeats are interned, not copies out of this pod's parse.
     return ContainerConfig(
-        name=book.name, image=_shared(spec.get("image", "")),
+        name=book.name, image=intern(spec.get("image", "")),
         command=tuple(envs.expand(str(c), variables) for c in spec.get("command") or ()),
         args=tuple(envs.expand(str(a), variables) for a in spec.get("args") or ()),
-        env=tuple(variables.items()), working_dir=_shared(spec.get("workingDir", "")),
+        env=tuple(variables.items()), working_dir=intern(spec.get("workingDir", "")),
         ports=tuple(spec.get("ports") or ()), mounts=tuple(spec.get("volumeMounts") or ()),
         attempt=book.attempts, kind=book.kind, stdin=bool(spec.get("stdin")),
         stdin_once=bool(spec.get("stdinOnce")), tty=bool(spec.get("tty")),
-        termination_message_path=_shared(spec.get("terminationMessagePath")
+        termination_message_path=intern(spec.get("terminationMessagePath")
                                          or "/dev/termination-log"),
-        termination_message_policy=_shared(spec.get("terminationMessagePolicy") or "File"),
+        termination_message_policy=intern(spec.get("terminationMessagePolicy") or "File"),
         memory_limit=_memory_limit(spec))
-
-
-def _shared(value: T) -> T:
-    return sys.intern(value) if type(value) is str else value  # type: ignore[return-value]
 
 
 def _memory_limit(spec: dict) -> int:

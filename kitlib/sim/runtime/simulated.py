@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping
 import orjson
 
 from kitlib.sim.clock import Clock
+from kitlib.sim.machinery.sharing import ShareTable
 from kitlib.sim.network.api import PodNetwork
 from kitlib.sim.runtime.catalogue import Catalogue, default_catalogue
 from kitlib.sim.runtime.container import Container
@@ -57,15 +58,14 @@ RUNC_START = ("failed to create containerd task: failed to create shim task: OCI
               "during container init: {detail}: unknown")
 _FILES: dict[int, ImageFiles] = {}
 #: (image root, mount paths) -> the image's root with those mount points made.
-_MOUNT_POINTS: dict[tuple[int, tuple[str, ...]], Node] = {}
+_MOUNT_POINTS: ShareTable[tuple[int, tuple[str, ...]], Node] = ShareTable(limit=256)
 #: The stdin of every container without one: closed, empty, the same for all.
 _NO_INPUT = closed_input()
 
 
 #: Volumes JSON without the volumes' names, one copy of each (bounded: a fresh table once
 #: full): every replica of a Deployment has the same volumes but its own token volume name.
-_VOLUMES: dict[bytes, bytes] = {}
-_VOLUMES_MAX = 1024
+_VOLUMES: ShareTable[bytes, bytes] = ShareTable(limit=1024)
 
 
 def _volumes_json(volumes: tuple[JSON, ...]) -> tuple[bytes, tuple[str | None, ...]]:
@@ -74,13 +74,8 @@ def _volumes_json(volumes: tuple[JSON, ...]) -> tuple[bytes, tuple[str | None, .
     names = tuple(volume.get("name") if "name" in volume else None for volume in volumes)
     text = orjson.dumps([{**volume, "name": ""} if "name" in volume else volume
                          for volume in volumes])
-    found = _VOLUMES.get(text)
-    if found is None:
-        if len(_VOLUMES) >= _VOLUMES_MAX:
-            _VOLUMES.clear()
-        # A bytes object of its own size (orjson's own output keeps a 4 kB buffer).
-        found = _VOLUMES[text] = memoryview(text).tobytes()
-    return found, names
+    # A bytes object of its own size (orjson's own output keeps a 4 kB buffer).
+    return _VOLUMES.get(text, lambda: memoryview(text).tobytes()), names
 
 
 class _TerminationLog(Layer):
@@ -277,11 +272,8 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
         too, where the runtime creates mount points once)."""
         paths = (*sorted(str(m.get("mountPath", "")) for m in config.mounts), *POD_FILES,
                  config.termination_message_path or "/dev/termination-log", "/dev/shm")
-        key = (id(root), paths)
-        found = _MOUNT_POINTS.get(key)
-        if found is None:
-            if len(_MOUNT_POINTS) >= 256:
-                _MOUNT_POINTS.clear()
+
+        def make() -> Node:
             layer = Layer("mount-points")
             tree = Tree(root.root, layer=layer)
             view = ContainerFS(tree, now=self.now)
@@ -291,8 +283,8 @@ class SimulatedRuntime(ContainerProbes, ContainerSessions):
                 except FsError:
                     pass            # the container's own mount reports it
             layer.read_only = True
-            found = _MOUNT_POINTS[key] = tree.root
-        return found
+            return tree.root
+        return _MOUNT_POINTS.get((id(root), paths), make)
 
     def _get(self, container_id: str) -> Container:
         container = self._containers.get(container_id)

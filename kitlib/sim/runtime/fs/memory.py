@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from kitlib.sim.machinery.sharing import ShareTable
 from kitlib.sim.runtime.fs.api import FsError, Stat
 from kitlib.sim.runtime.fs.nodes import (Device, Dir, File, Layer, Link, Node, Tree, size_owned,
                                          split)
@@ -23,17 +24,11 @@ MAX_LINKS = 40
 Parts = tuple[str, ...]
 #: Mount points, one copy of each (bounded: a fresh table once full): ten thousand
 #: containers mount ``/etc/hosts`` at the same place.
-_PATHS: dict[Parts, Parts] = {}
-_PATHS_MAX = 4096
+_PATHS: ShareTable[Parts, Parts] = ShareTable(limit=4096)
 
 
 def _shared_path(path: Parts) -> Parts:
-    found = _PATHS.get(path)
-    if found is None:
-        if len(_PATHS) >= _PATHS_MAX:
-            _PATHS.clear()
-        found = _PATHS[path] = path
-    return found
+    return _PATHS.get(path, lambda: path)
 
 
 @dataclass(eq=False, slots=True)

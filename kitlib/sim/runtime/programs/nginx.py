@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
+from kitlib.sim.machinery.sharing import ShareTable
 from kitlib.sim.network.api import HttpRequest, HttpResponse, Listener, NetError
 from kitlib.sim.runtime.fs.api import FsError
 from kitlib.sim.runtime.launch import Installed
@@ -43,8 +44,7 @@ _DEFAULT_SITE = Site()
 
 #: Configuration text -> its Site: every replica of a Deployment reads the same files and
 #: holds one Site (bounded: a fresh table once full).
-_SITES: dict[str, Site] = {}
-_SITES_MAX = 256
+_SITES: ShareTable[str, Site] = ShareTable(limit=256)
 
 
 def read_site(ctx: ProcessContext) -> Site:
@@ -56,12 +56,7 @@ def read_site(ctx: ProcessContext) -> Site:
     except FsError:
         pass
     text = "\n".join(texts)
-    site = _SITES.get(text)
-    if site is None:
-        if len(_SITES) >= _SITES_MAX:
-            _SITES.clear()
-        site = _SITES[text] = _parse_site(text)
-    return site
+    return _SITES.get(text, lambda: _parse_site(text))
 
 
 def _parse_site(text: str) -> Site:
